@@ -1,0 +1,34 @@
+"""nnrecipe: disciplined neural-network training for PyTorch.
+
+Audit the data, run the sanity checks that catch silent training bugs, train with a compact
+trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Playbook says.
+"""
+
+from ._config import TrainConfig
+from ._data import DataSource, TensorData, as_source
+from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
+from ._experiment import Experiment, build_model, load_experiment
+from ._losses import resolve_loss
+from ._metrics import Metric, resolve_metrics
+from ._task import TaskKind, infer_task
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TrainConfig",
+    "Experiment",
+    "load_experiment",
+    "build_model",
+    "DataSource",
+    "TensorData",
+    "as_source",
+    "Metric",
+    "resolve_metrics",
+    "resolve_loss",
+    "TaskKind",
+    "infer_task",
+    "NnrecipeError",
+    "DataError",
+    "ConfigError",
+    "CheckpointError",
+]

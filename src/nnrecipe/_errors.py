@@ -1,0 +1,26 @@
+"""The small exception hierarchy callers catch.
+
+Bad arguments to a function raise the built-in ``ValueError`` / ``TypeError``; the
+classes here are for conditions a caller (the CLI, a tuning worker) wants to tell apart.
+Each also derives from the matching built-in, so ``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError"]
+
+
+class NnrecipeError(Exception):
+    """Base class of every error nnrecipe raises on purpose."""
+
+
+class DataError(NnrecipeError, ValueError):
+    """The data cannot be used as given: wrong shape, mismatched lengths, non-finite values."""
+
+
+class ConfigError(NnrecipeError, ValueError):
+    """An experiment, study or training configuration is invalid or cannot be loaded."""
+
+
+class CheckpointError(NnrecipeError, OSError):
+    """A checkpoint or run folder is missing, incomplete or not ours."""
