@@ -1,0 +1,1 @@
+"""The ``nnrecipe`` command line: thin shells over the Python API, one module per subcommand."""
