@@ -8,13 +8,22 @@ from ._config import TrainConfig
 from ._data import DataSource, TensorData, as_source
 from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
 from ._experiment import Experiment, build_model, load_experiment
+from ._fit import fit, fit_experiment
 from ._losses import resolve_loss
 from ._metrics import Metric, resolve_metrics
 from ._task import TaskKind, infer_task
+from ._trainer import FitResult, Trainer
+from . import callbacks, models
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "fit",
+    "fit_experiment",
+    "Trainer",
+    "FitResult",
+    "callbacks",
+    "models",
     "TrainConfig",
     "Experiment",
     "load_experiment",

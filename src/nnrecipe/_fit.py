@@ -1,0 +1,77 @@
+"""The two front doors to the trainer: objects the user has, or a declared experiment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+
+from ._config import TrainConfig, split_hparams
+from ._errors import ConfigError
+from ._experiment import Experiment
+from ._losses import LossLike
+from ._metrics import MetricLike
+from ._runs import read_run_config
+from ._trainer import FitResult, Trainer
+from .callbacks import Callback
+
+__all__ = ["fit", "fit_experiment"]
+
+
+def fit(
+    model: nn.Module,
+    train: Any,
+    loss: LossLike = "cross_entropy",
+    *,
+    val: Any = None,
+    config: TrainConfig | None = None,
+    callbacks: Sequence[Callback] = (),
+    metrics: Sequence[MetricLike] | None = None,
+    runs_dir: str | Path | None = "runs",
+) -> FitResult:
+    """Train a model you already have; see :class:`Trainer` for the details.
+
+    Example:
+        >>> import torch, nnrecipe
+        >>> X, y = torch.randn(128, 8), torch.randint(0, 3, (128,))
+        >>> nnrecipe.fit(torch.nn.Linear(8, 3), (X, y), val=(X, y), runs_dir=None).steps
+        20
+    """
+    trainer = Trainer(config, callbacks=callbacks, metrics=metrics, runs_dir=runs_dir)
+    return trainer.fit(model, train, loss, val=val)
+
+
+def fit_experiment(
+    experiment: Experiment,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    callbacks: Sequence[Callback] = (),
+    runs_dir: str | Path | None = "runs",
+    name: str | None = None,
+    parent: str | Path | None = None,
+    resume: str | Path | None = None,
+) -> FitResult:
+    """Train a declared experiment with its default hyperparameters and ``overrides``.
+
+    ``overrides`` is one flat dict: keys naming :class:`TrainConfig` fields configure the
+    trainer, the others go to the model factory. On ``resume`` the run's recorded
+    hyperparameters are used (overrides must agree with them).
+
+    Raises:
+        ConfigError: Overrides disagree with the resumed run, or the factory rejects them.
+    """
+    hparams = {**experiment.hparams, **(overrides or {})}
+    if resume is not None:
+        recorded = read_run_config(Path(resume))["hparams"]
+        clash = {k: (recorded.get(k), v) for k, v in (overrides or {}).items() if recorded.get(k) != v}
+        if clash:
+            raise ConfigError(f"cannot change hyperparameters when resuming: {clash}; start a new run with --parent instead")
+        hparams = recorded
+    config, model_hp = split_hparams(hparams)
+    full = {**config.to_dict(), **model_hp}
+    model = experiment.build_model({k: v for k, v in hparams.items()}, seed=config.seed)
+    trainer = Trainer(config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name, parent=parent)
+    trainer.record = {"experiment": experiment.source, "loss": str(experiment.loss) if isinstance(experiment.loss, str) else getattr(experiment.loss, "__name__", "callable")}
+    return trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)

@@ -1,0 +1,106 @@
+"""Run folders: one per run, with its resolved config, its parent and the change from it.
+
+The recipe adds one complexity at a time; recording the parent run and the exact config
+difference makes each run's single change visible and checkable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ._checkpoint import atomic_write_text
+from ._errors import CheckpointError
+
+__all__ = ["create_run_dir", "write_run_config", "read_run_config", "config_diff", "find_parent", "read_metrics"]
+
+log = logging.getLogger(__name__)
+
+CONFIG = "config.json"
+METRICS = "metrics.jsonl"
+
+
+def create_run_dir(runs_dir: Path, name: str) -> Path:
+    """A new, empty folder ``runs_dir/<name>-<UTC time>[-n]``."""
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    for n in range(1000):
+        path = runs_dir / (f"{name}-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise CheckpointError(f"could not create a run folder in {runs_dir}")
+
+
+def read_run_config(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / CONFIG
+    if not path.is_file():
+        raise CheckpointError(
+            f"{run_dir} is not an nnrecipe run folder (no {CONFIG}); pass a folder under runs/ "
+            "printed by `nnrecipe fit`"
+        )
+    return json.loads(path.read_text())
+
+
+def find_parent(runs_dir: Path, name: str, exclude: Path) -> Path | None:
+    """The most recent other run of the same name in ``runs_dir``, the default parent."""
+    candidates = [
+        p for p in runs_dir.glob(f"{name}-*") if p != exclude and (p / CONFIG).is_file()
+    ]
+    return max(candidates, key=lambda p: (p / CONFIG).stat().st_mtime, default=None)
+
+
+def config_diff(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{key: [parent value, child value]}`` for every flat hyperparameter that changed."""
+    keys = sorted(set(parent) | set(child))
+    return {k: [parent.get(k), child.get(k)] for k in keys if parent.get(k) != child.get(k)}
+
+
+def write_run_config(
+    run_dir: Path, hparams: Mapping[str, Any], info: Mapping[str, Any], parent: Path | None
+) -> dict[str, Any]:
+    """Write ``config.json``: flat hyperparameters, run info, parent and the diff from it."""
+    diff: dict[str, list[Any]] | None = None
+    if parent is not None:
+        diff = config_diff(read_run_config(parent)["hparams"], hparams)
+        if len(diff) > 1:
+            log.warning(
+                "run %s changes %d settings at once from its parent %s (%s); the recipe adds one "
+                "complexity at a time so that each change's effect can be seen",
+                run_dir.name, len(diff), parent.name, ", ".join(diff),
+            )
+    config = {
+        "hparams": dict(hparams),
+        **info,
+        "parent": str(parent) if parent else None,
+        "diff_from_parent": diff,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {"python": platform.python_version(), "torch": torch.__version__},
+        "pid": os.getpid(),
+    }
+    atomic_write_text(run_dir / CONFIG, json.dumps(config, indent=2, default=str))
+    return config
+
+
+def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    """Every row of ``metrics.jsonl`` (train and validation rows), skipping a torn last line."""
+    rows = []
+    path = Path(run_dir) / METRICS
+    if not path.exists():
+        return rows
+    for line in path.read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            break  # a line cut by a crash: everything before it is intact
+    return rows

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from safetensors.torch import save_model
+
+from .._checkpoint import atomic_write_text
+from .._runs import read_metrics
+from ._base import MonitorCallback
+
+__all__ = ["ModelCheckpoint", "best_checkpoint"]
+
+log = logging.getLogger(__name__)
+
+INDEX = "index.json"
+
+
+class ModelCheckpoint(MonitorCallback):
+    """Keep the weights of the best validations (top-k), the best, and the last.
+
+    Weights are written in safetensors, each file under a temporary name then renamed.
+    Files go to ``<run>/weights/``: ``step-00000120.safetensors`` for each kept
+    validation, ``best.safetensors`` and ``last.safetensors``. ``index.json`` lists the
+    kept steps with their monitored value. With ``save_top_k=-1`` every validation is
+    kept, so :func:`best_checkpoint` can pick the best step afterwards for any metric.
+
+    Args:
+        monitor: Value that ranks checkpoints.
+        mode: ``"auto"``, ``"min"`` or ``"max"``.
+        save_top_k: Validations to keep (1 is "best only"; -1 keeps all; 0 keeps none).
+        save_last: Also keep the final weights (never weights from a diverged step).
+        min_delta: Smallest absolute change that makes a new best.
+
+    Example:
+        >>> from nnrecipe.callbacks import ModelCheckpoint
+        >>> ModelCheckpoint(monitor="val_accuracy", save_top_k=3).mode
+        'max'
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        *,
+        mode: Literal["auto", "min", "max"] = "auto",
+        save_top_k: int = 1,
+        save_last: bool = True,
+        min_delta: float = 0.0,
+    ) -> None:
+        super().__init__(monitor, mode, min_delta)
+        if save_top_k < -1:
+            raise ValueError(f"save_top_k must be -1 (all), 0 or positive; got {save_top_k=}")
+        self.save_top_k, self.save_last = save_top_k, save_last
+        self.on_train_begin({})
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.kept: list[list[Any]] = []  # [step, value] pairs, best first
+        self.best, self.best_step = self.worst, -1
+
+    @property
+    def folder(self) -> Path | None:
+        return None if self.trainer.run_dir is None else self.trainer.run_dir / "weights"
+
+    def _write(self, name: str) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(exist_ok=True)
+        tmp = self.folder / f".{name}.tmp-{os.getpid()}"
+        save_model(self.trainer.model, str(tmp))
+        os.replace(tmp, self.folder / name)
+
+    def on_validation_end(self, step: int, logs: dict[str, Any]) -> None:
+        value = logs.get(self.monitor)
+        if self.folder is None or value is None or not math.isfinite(value):
+            return
+        if self.is_improvement(value, self.best):
+            self.best, self.best_step = value, step
+            self._write("best.safetensors")
+        if self.save_top_k == 0:
+            return
+        self.kept.append([step, value])
+        self.kept.sort(key=lambda sv: -sv[1] if self.mode == "max" else sv[1])
+        if self.save_top_k != -1 and len(self.kept) > self.save_top_k:
+            dropped = self.kept.pop()
+            if dropped[0] == step:
+                self._save_index()
+                return
+            (self.folder / _name(dropped[0])).unlink(missing_ok=True)
+        self._write(_name(step))
+        self._save_index()
+
+    def _save_index(self) -> None:
+        assert self.folder is not None
+        index = {"monitor": self.monitor, "mode": self.mode, "kept": self.kept, "best_step": self.best_step}
+        atomic_write_text(self.folder / INDEX, json.dumps(index))
+
+    def on_train_end(self, logs: dict[str, Any]) -> None:
+        if self.folder is not None and self.save_last and not self.trainer.diverged:
+            self._write("last.safetensors")
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"kept": self.kept, "best": self.best, "best_step": self.best_step}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.kept, self.best, self.best_step = state["kept"], state["best"], state["best_step"]
+        # Drop files written after the checkpoint we resume from: they will be written again.
+        if self.folder is not None and self.folder.exists():
+            steps = {s for s, _ in self.kept}
+            for path in self.folder.glob("step-*.safetensors"):
+                if int(path.stem.split("-")[1]) not in steps:
+                    path.unlink()
+
+
+def _name(step: int) -> str:
+    return f"step-{step:08d}.safetensors"
+
+
+def best_checkpoint(run_dir: str | Path, monitor: str = "val_loss", mode: Literal["min", "max"] | None = None) -> tuple[int, float, Path | None]:
+    """Choose the best step retrospectively from the logged curve.
+
+    Reads ``metrics.jsonl`` and returns the step with the best ``monitor``, its value, and
+    the weights file of that step if one was kept (``None`` otherwise: keep more with
+    ``ModelCheckpoint(save_top_k=-1)``).
+
+    Raises:
+        ValueError: ``monitor`` was never logged in this run.
+    """
+    run_dir = Path(run_dir)
+    if mode is None:
+        mode = MonitorCallback(monitor, "auto", 0.0).mode  # type: ignore[assignment]
+    rows = [r for r in read_metrics(run_dir) if isinstance(r.get(monitor), (int, float)) and math.isfinite(r[monitor])]
+    if not rows:
+        names = sorted({k for r in read_metrics(run_dir) for k in r})
+        raise ValueError(f"{monitor!r} was never logged in {run_dir}; logged names: {names}")
+    best = (max if mode == "max" else min)(rows, key=lambda r: r[monitor])
+    path = run_dir / "weights" / _name(int(best["step"]))
+    if not path.exists():
+        ckpt = run_dir / "checkpoints" / f"step-{int(best['step']):08d}" / "model.safetensors"
+        path = ckpt if ckpt.exists() else None  # type: ignore[assignment]
+    return int(best["step"]), float(best[monitor]), path
+
+
