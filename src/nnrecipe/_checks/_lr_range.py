@@ -1,0 +1,70 @@
+"""Learning-rate range test: an exponential sweep, the smoothed loss, a suggested learning rate."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ._context import CheckContext
+from ._result import CheckResult
+from ._short_run import short_run
+
+__all__ = ["check_lr_range", "suggest_lr"]
+
+NAME = "lr_range"
+START, END, STEPS = 1e-6, 3.0, 100
+EXPECTED = "the smoothed loss falls over some range of learning rates"
+
+
+def suggest_lr(lrs: list[float], losses: list[float], beta: float = 0.9) -> tuple[float | None, list[float], float]:
+    """Suggest a learning rate from a sweep: a tenth of the one at the smoothed loss's minimum.
+
+    Returns:
+        ``(suggestion, smoothed losses, relative drop of the smoothed loss from its start)``;
+        the suggestion is ``None`` when the loss never fell.
+    """
+    smooth, avg = [], 0.0
+    for i, v in enumerate(losses):
+        avg = beta * avg + (1 - beta) * v
+        smooth.append(avg / (1 - beta ** (i + 1)))  # bias-corrected moving average
+    if not smooth:
+        return None, smooth, 0.0
+    best = min(range(len(smooth)), key=smooth.__getitem__)
+    drop = (smooth[0] - smooth[best]) / max(abs(smooth[0]), 1e-12)
+    return (lrs[best] / 10 if drop > 0.02 else None), smooth, drop
+
+
+def check_lr_range(ctx: CheckContext) -> CheckResult:
+    """Raise the learning rate exponentially each step and stop once the loss blows up.
+
+    Informational when it succeeds (``pass`` with the suggestion); ``fail`` when no learning
+    rate lowers the loss at all.
+    """
+    ctx.batch(1, minimum=2)
+    lrs = [START * (END / START) ** (i / (STEPS - 1)) for i in range(STEPS)]
+    seen: list[float] = []
+
+    def sweep(step: int, loss: float, opt: torch.optim.Optimizer) -> bool:
+        seen.append(loss)
+        best = min(seen)
+        if step < len(lrs):
+            for group in opt.param_groups:
+                group["lr"] = lrs[step]  # the next step's rate
+        return step > 10 and loss > 4 * best and loss > best + 0.1  # diverging: stop the sweep
+
+    run = short_run(ctx, ctx.fresh_model(), (ctx.X, ctx.y), steps=STEPS, lr=lrs[0], on_step=sweep)
+    losses = [v for v in run.losses if math.isfinite(v)]
+    used = lrs[: len(losses)]
+    suggestion, smooth, drop = suggest_lr(used, losses)
+    details = {"lrs": used, "losses": losses, "smoothed": smooth, "suggested_lr": suggestion, "drop": drop}
+    if suggestion is None:
+        return CheckResult(
+            name=NAME, status="fail",
+            measured=f"the smoothed loss never fell below its start ({drop:+.1%}) over lr {used[0]:.0e}..{used[-1]:.0e}",
+            expected=EXPECTED, why="if no learning rate lowers the loss, the parameters do not reach it "
+            "or the optimizer does not hold them", fix="see gradient_flow and loss_decreases", details=details)
+    top = len(losses) == STEPS and run.diverged_at is None
+    measured = (f"suggested lr {suggestion:.1e} (a tenth of {suggestion * 10:.1e}, where the smoothed loss "
+                f"bottoms out, {drop:.0%} below its start)" + ("; the sweep never diverged" if top else ""))
+    return CheckResult(name=NAME, status="pass", measured=measured, expected=EXPECTED, details=details)
