@@ -8,6 +8,7 @@ from ._config import TrainConfig
 from ._data import DataSource, TensorData, as_source
 from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
 from ._experiment import Experiment, build_model, load_experiment
+from ._evaluate import evaluate
 from ._fit import fit, fit_experiment
 from ._losses import resolve_loss
 from ._metrics import Metric, resolve_metrics
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "fit",
     "fit_experiment",
+    "evaluate",
     "Trainer",
     "FitResult",
     "callbacks",

@@ -29,6 +29,7 @@ from ._config import TrainConfig
 from ._data import Batch, DataSource, LoaderData, TensorData, as_source
 from ._device import choose_threads, resolve_device
 from ._errors import CheckpointError, ConfigError, DataError
+from ._evaluate import evaluate_source
 from ._losses import LossFn, LossLike, resolve_loss
 from ._metrics import Metric, MetricLike, default_metrics, resolve_metrics
 from ._optim import make_optimizer
@@ -237,7 +238,7 @@ class Trainer:
                 last_checkpoint = state.step
 
         def validate() -> dict[str, Any]:
-            row = {"step": state.step, "epoch": state.epoch, **_evaluate(model, val_src, loss_fn, metrics, amp_dtype, device)}
+            row = {"step": state.step, "epoch": state.epoch, **evaluate_source(model, val_src, loss_fn, metrics, amp_dtype=amp_dtype, prefix="val_")}
             emit(row)
             if runlog is not None and cfg.histogram_every is None:
                 runlog.histograms(model, state.step)
@@ -478,31 +479,3 @@ def _check_targets(model: nn.Module, train: DataSource, val: DataSource | None, 
                 f"{src.name} labels range over [{lo}, {hi}] but the model outputs {classes} classes "
                 f"(valid labels 0..{classes - 1}); remap the labels or widen the last layer"
             )
-
-
-def _evaluate(
-    model: nn.Module, src: DataSource | None, loss_fn: LossFn, metrics: list[Metric], amp_dtype: torch.dtype | None, device: torch.device
-) -> dict[str, float]:
-    """Loss and metrics over the whole split: sums over every example, not a batch average."""
-    assert src is not None
-    was_training = model.training
-    model.eval()
-    loss_sum = torch.zeros((), dtype=torch.float64, device=device)
-    sums = [torch.zeros((), dtype=torch.float64, device=device) for _ in metrics]
-    counts = [0] * len(metrics)
-    n = 0
-    with torch.no_grad(), torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else contextlib.nullcontext():
-        for x, y in src.batches(max(512, 4 * 64), seed=0, epoch=0, shuffle=False):
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            out = model(x)
-            loss_sum += loss_fn(out, y).double() * len(x)
-            n += len(x)
-            for i, m in enumerate(metrics):
-                s, c = m.batch_sum(out.float(), y)
-                sums[i] += s
-                counts[i] += c
-    model.train(was_training)
-    row = {"val_loss": float(loss_sum) / n}
-    for m, s, c in zip(metrics, sums, counts):
-        row[f"val_{m.name}"] = m.finish(float(s) / max(c, 1))
-    return row

@@ -1,0 +1,86 @@
+"""``nnrecipe fit``: train an experiment file, or resume a run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from .._config import TrainConfig
+from .._evaluate import evaluate
+from .._experiment import load_experiment
+from .._fit import fit_experiment
+from .._runs import read_run_config
+from .._trainer import FitResult
+from ..callbacks import Callback, EarlyStopping, ModelCheckpoint, ProgressBar
+from ._common import add_runs_dir, parse_overrides
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "fit",
+        help="train an experiment with the recipe's defaults",
+        description="Train the experiment declared in a Python file (path.py or path.py:name). "
+        "Hyperparameters come from the file and --set overrides; the run folder gets the config, "
+        "metrics, TensorBoard events and checkpoints.",
+    )
+    p.add_argument("experiment", nargs="?", help="experiment file, path.py[:name] (optional with --resume)")
+    p.add_argument("--set", dest="overrides", action="append", metavar="KEY=VALUE", help="override a hyperparameter (repeatable)")
+    p.add_argument("--resume", metavar="RUN", help="continue this run folder from its latest checkpoint")
+    p.add_argument("--parent", metavar="RUN", help="the run this one changes one thing from (default: the latest of the same name)")
+    p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after PATIENCE validations without improvement")
+    p.add_argument("--monitor", default="val_loss", help="value for early stopping and best checkpoints (default: val_loss)")
+    add_runs_dir(p)
+    p.set_defaults(func=run)
+
+
+def default_callbacks(monitor: str, patience: int | None) -> list[Callback]:
+    callbacks: list[Callback] = [ModelCheckpoint(monitor=monitor, save_top_k=3), ProgressBar()]
+    if patience is not None:
+        callbacks.insert(0, EarlyStopping(monitor=monitor, patience=patience))
+    return callbacks
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console(stderr=False)
+    spec = args.experiment
+    if args.resume:
+        recorded = read_run_config(Path(args.resume)).get("experiment")
+        spec = spec or recorded
+        if spec is None:
+            raise ValueError(f"{args.resume} does not record its experiment file; pass it: nnrecipe fit PATH.py --resume {args.resume}")
+    if spec is None:
+        raise ValueError("give an experiment file: nnrecipe fit examples/mnist1d.py")
+    experiment = load_experiment(spec)
+    overrides = parse_overrides(args.overrides)
+    config = experiment.train_config(overrides)
+    console.print(f"[bold]nnrecipe fit[/] {experiment.name}: {_changed(config)}")
+    result = fit_experiment(
+        experiment, overrides, callbacks=default_callbacks(args.monitor, args.early_stopping),
+        runs_dir=args.runs_dir, parent=args.parent, resume=args.resume,
+    )
+    print_result(console, result)
+    if experiment.test is not None and not result.diverged:
+        test = evaluate(result.model, experiment.test, experiment.loss, metrics=experiment.metrics or None, task=experiment.task)
+        console.print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test.items()))
+    return 1 if result.diverged else 0
+
+
+def _changed(config: TrainConfig) -> str:
+    default = TrainConfig().to_dict()
+    changed = {k: v for k, v in config.to_dict().items() if default[k] != v}
+    return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the recipe's defaults"
+
+
+def print_result(console: Console, result: FitResult) -> None:
+    if result.summary is not None:
+        console.print(f"model: {result.summary.total_params:,} parameters ({result.summary.trainable_params:,} trainable)")
+    final = "  ".join(f"{k} {v:.4f}" for k, v in result.final.items() if isinstance(v, float))
+    console.print(f"{result.steps} steps, {result.epochs} epochs in {result.seconds:.1f} s; final: {final}")
+    if result.best is not None:
+        console.print(f"best {result.monitor} {result.best[result.monitor]:.4f} at step {result.best_step}")
+    if result.diverged:
+        console.print("[red]training diverged (non-finite loss); the last good checkpoint is kept[/]")
+    if result.run_dir is not None:
+        console.print(f"run folder: {result.run_dir}")
