@@ -6,11 +6,15 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import nn
 
+from .._config import TrainConfig
 from .._data import TensorData
+from .._trainer import Trainer
+from ..callbacks import Callback
 from ._context import CheckContext
 
 __all__ = ["RunOutcome", "short_run", "evaluate"]
@@ -33,6 +37,42 @@ class RunOutcome:
     timed_out: bool = False
 
 
+class _Guarded(nn.Module):
+    """The user's model behind the checks' forward, which turns its failures into clear errors."""
+
+    def __init__(self, inner: nn.Module, forward: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> None:
+        super().__init__()
+        self.inner = inner
+        self._checked_forward = forward
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._checked_forward(self.inner, x)
+
+
+class _Recorder(Callback):
+    """Records every step's loss, applies the check's step hook, stops at the time budget."""
+
+    def __init__(self, on_step: StepHook | None, budget: float) -> None:
+        self.on_step, self.budget = on_step, budget
+        self.outcome = RunOutcome([])
+
+    def on_train_begin(self, logs: dict[str, Any]) -> None:
+        self.stop_training = False
+        self.outcome = RunOutcome([])
+        self.deadline = time.perf_counter() + self.budget
+
+    def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
+        value = float(logs["loss"])
+        self.outcome.losses.append(value)
+        if not math.isfinite(value):
+            self.outcome.diverged_at = step - 1
+            self.stop_training = True
+        elif self.on_step is not None and self.on_step(step, value, self.trainer.optimizer):
+            self.stop_training = True
+        elif time.perf_counter() > self.deadline:
+            self.outcome.timed_out = self.stop_training = True
+
+
 def short_run(
     ctx: CheckContext,
     model: nn.Module,
@@ -45,24 +85,40 @@ def short_run(
 ) -> RunOutcome:
     """Train ``model`` in place for ``steps`` steps (fewer if ``on_step`` says stop).
 
-    Seeded from ``ctx.seed`` (init of the optimizer state, data order, dropout), so two calls
-    with equal arguments give equal losses on a deterministic model. The loop is this
-    module's own rather than :class:`nnrecipe.Trainer`'s: the checks need the user's optimizer
-    factory, the raw loss of every step, the step a loss first turned non-finite, and a stop
-    at the check's time budget, with no run folder and no validation.
+    Seeded from ``ctx.seed`` (optimizer state, data order, dropout), so two calls with equal
+    arguments give equal losses on a deterministic model. Runs on :class:`nnrecipe.Trainer`
+    with no run folder; a user's optimizer factory, which the trainer does not take (it
+    builds its optimizer from the config), runs on this module's own minimal loop instead.
     """
+    size = min(batch_size or ctx.batch_size, len(data[0]))
+    if ctx.optimizer is not None:
+        return _own_loop(ctx, model, data, steps=steps, lr=lr, batch_size=size, on_step=on_step)
+    recorder = _Recorder(on_step, ctx.budget)
+    config = TrainConfig(
+        lr=ctx.lr if lr is None else lr, batch_size=size, max_steps=steps, seed=ctx.seed,
+        device=ctx.device.type if ctx.device.type in ("cpu", "cuda", "mps") else "auto",  # type: ignore[arg-type]
+        tensorboard=False, log_every=steps, threads=torch.get_num_threads(),
+    )
+    trainer = Trainer(config, callbacks=[recorder], metrics=[], runs_dir=None)
+    trainer.fit(_Guarded(model, ctx.forward), data, ctx.compute_loss, task=ctx.task)
+    return recorder.outcome
+
+
+def _own_loop(
+    ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor], *,
+    steps: int, lr: float | None, batch_size: int, on_step: StepHook | None,
+) -> RunOutcome:
     torch.manual_seed(ctx.seed)
     optimizer = ctx.make_optimizer(model, lr)
     source = TensorData(data[0], data[1], name="check sample")
-    size = min(batch_size or ctx.batch_size, len(source))
     outcome = RunOutcome([])
     deadline = time.perf_counter() + ctx.budget
     model.train()
     epoch = 0
     while True:
-        for x, y in source.batches(size, seed=ctx.seed, epoch=epoch, shuffle=True):
+        for x, y in source.batches(batch_size, seed=ctx.seed, epoch=epoch, shuffle=True):
             loss = ctx.compute_loss(ctx.forward(model, x), y)
-            value = float(loss)
+            value = float(loss.detach())
             outcome.losses.append(value)
             if not math.isfinite(value):
                 outcome.diverged_at = len(outcome.losses) - 1
