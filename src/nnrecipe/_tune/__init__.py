@@ -1,0 +1,29 @@
+"""Tuning the way the Deep Learning Tuning Playbook prescribes, on top of Optuna.
+
+A study (:func:`load_study`) declares its goal and its scientific, nuisance and fixed
+hyperparameters; :func:`tune` runs it with quasi-random exploration or Bayesian
+exploitation on a shared storage; :func:`analyze` turns the trials into the playbook's
+analyses as plain data, which :func:`render_text` and :func:`save_plots` present.
+"""
+
+from ._halton import HaltonSampler
+from ._samplers import SamplerSpec
+from ._space import Param, Space
+from ._study import Budget, Goal, Study
+from ._study_file import load_study, study_from_dict
+from ._tuning import TuneResult, adopt, tune
+
+__all__ = [
+    "Study",
+    "Goal",
+    "Budget",
+    "Param",
+    "Space",
+    "SamplerSpec",
+    "HaltonSampler",
+    "load_study",
+    "study_from_dict",
+    "tune",
+    "adopt",
+    "TuneResult",
+]

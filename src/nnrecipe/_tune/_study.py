@@ -1,0 +1,125 @@
+"""A tuning study as the playbook designs it: a goal, scientific / nuisance / fixed hyperparameters."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from .._config import TrainConfig
+from .._errors import ConfigError
+from ._samplers import SamplerSpec
+from ._space import Space
+
+__all__ = ["Goal", "Budget", "Study"]
+
+Direction = Literal["minimize", "maximize"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Goal:
+    """What a trial is scored on: a validation metric and whether lower or higher is better.
+
+    Attributes:
+        metric: A key of the trainer's validation rows (``val_loss``, ``val_accuracy``...).
+        direction: ``"minimize"`` or ``"maximize"``.
+    """
+
+    metric: str = "val_loss"
+    direction: Direction = "minimize"
+
+    def __post_init__(self) -> None:
+        if not self.metric.startswith("val_"):
+            raise ConfigError(
+                f"goal metric={self.metric!r} must be a validation value such as 'val_loss' or "
+                f"'val_accuracy' (tuning on training or test values overfits them)"
+            )
+        if self.direction not in ("minimize", "maximize"):
+            raise ConfigError(f"goal direction={self.direction!r} must be 'minimize' or 'maximize'")
+
+    def better(self, a: float, b: float) -> bool:
+        """Whether ``a`` is strictly better than ``b``."""
+        return a < b if self.direction == "minimize" else a > b
+
+    def best_of(self, values: list[float]) -> float:
+        finite = [v for v in values if math.isfinite(v)]
+        if not finite:
+            return math.nan
+        return min(finite) if self.direction == "minimize" else max(finite)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Budget:
+    """How much the study may spend: trials in total (over all workers) and wall time per worker.
+
+    Attributes:
+        trials: Trials to finish across every worker (``None``: until the timeout).
+        timeout: Seconds after which a worker starts no new trial (``None``: no limit).
+    """
+
+    trials: int | None = 20
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.trials is not None and self.trials < 1:
+            raise ConfigError(f"budget trials must be >= 1 or null; got trials={self.trials}")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ConfigError(f"budget timeout must be > 0 seconds or null; got timeout={self.timeout}")
+        if self.trials is None and self.timeout is None:
+            raise ConfigError("the budget needs `trials:` or `timeout:` (or both); a study must end")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Study:
+    """A study compares the values of its scientific hyperparameters, each with its nuisance
+    hyperparameters tuned, everything else fixed.
+
+    Attributes:
+        name: Name of the study in its storage and of its runs folder.
+        experiment: ``path.py[:name]`` of the :class:`~nnrecipe.Experiment` to train.
+        goal: The validation value each trial is scored on.
+        space: Scientific and nuisance parameters (see :class:`Param`).
+        fixed: Hyperparameters held at one value in every trial.
+        baseline: Hyperparameters of the baseline a candidate must beat to be adopted
+            (empty: the experiment's defaults, i.e. the recipe's).
+        sampler: How trials are sampled.
+        budget: How many trials and how much time.
+        storage: Storage URL; ``None`` is a SQLite file in ``runs_dir``.
+        runs_dir: Folder of the trials' run folders.
+
+    Example:
+        >>> from nnrecipe._tune._space import Param
+        >>> Study(name="s", experiment="exp.py",
+        ...       space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),))).goal.metric
+        'val_loss'
+    """
+
+    name: str
+    experiment: str
+    goal: Goal = dataclasses.field(default_factory=Goal)
+    space: Space
+    fixed: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    baseline: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    sampler: SamplerSpec = dataclasses.field(default_factory=SamplerSpec)
+    budget: Budget = dataclasses.field(default_factory=Budget)
+    storage: str | None = None
+    runs_dir: str = "runs"
+
+    def __post_init__(self) -> None:
+        if not self.name or "/" in self.name:
+            raise ConfigError(f"study name={self.name!r} must be a non-empty name without '/'")
+        if not self.space.params:
+            raise ConfigError("the study searches nothing; declare at least one `nuisance:` or `scientific:` parameter")
+        clash = sorted({p.hparam for p in self.space.params} & set(self.fixed))
+        if clash:
+            raise ConfigError(f"{clash} are both searched and `fixed:`; keep each hyperparameter in one place")
+        for key in ("threads", "seed"):
+            if key in self.fixed and self.fixed[key] is None:
+                raise ConfigError(f"fixed {key} is null; remove it to use the default")
+        # Fail now, not in the first trial, on fixed trainer settings TrainConfig rejects.
+        TrainConfig().replace(**{k: v for k, v in self.fixed.items() if k in TrainConfig.field_names()})
+
+    def trial_hparams(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The flat hyperparameters of a trial: fixed ones, then the sampled ones."""
+        return {**self.fixed, **self.space.to_hparams(values)}

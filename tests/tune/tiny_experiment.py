@@ -1,0 +1,28 @@
+"""A seconds-long experiment for tuning tests: a small MLP on scikit-learn's 8x8 digits."""
+
+import torch
+from sklearn.datasets import load_digits
+
+import nnrecipe
+from nnrecipe.models import MLP
+
+_digits = load_digits()
+_x = torch.tensor(_digits.data, dtype=torch.float32) / 16.0
+_y = torch.tensor(_digits.target)
+_perm = torch.randperm(len(_x), generator=torch.Generator().manual_seed(0))
+_train, _val = _perm[:1400], _perm[1400:]
+
+
+def _model(hidden: int = 32, depth: int = 1) -> torch.nn.Module:
+    return MLP(64, 10, hidden=hidden, depth=depth)
+
+
+experiment = nnrecipe.Experiment(
+    model=_model,
+    train=(_x[_train], _y[_train]),
+    val=(_x[_val], _y[_val]),
+    loss="cross_entropy",
+    metrics=["accuracy"],
+    hparams={"max_steps": 60, "batch_size": 64, "val_every": 20, "log_every": 10, "tensorboard": False},
+    name="digits",
+)
