@@ -14,6 +14,7 @@ from ._losses import resolve_loss
 from ._metrics import Metric, resolve_metrics
 from ._task import TaskKind, infer_task
 from ._trainer import FitResult, Trainer
+from ._tune import Analysis, Budget, Goal, Param, SamplerSpec, Space, Study, TuneResult, adopt, analyze, load_study, tune
 from . import callbacks, models
 
 __version__ = "0.1.0"
@@ -42,4 +43,16 @@ __all__ = [
     "DataError",
     "ConfigError",
     "CheckpointError",
+    "Study",
+    "Goal",
+    "Budget",
+    "Param",
+    "Space",
+    "SamplerSpec",
+    "load_study",
+    "tune",
+    "adopt",
+    "analyze",
+    "Analysis",
+    "TuneResult",
 ]

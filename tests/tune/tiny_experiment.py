@@ -26,3 +26,28 @@ experiment = nnrecipe.Experiment(
     hparams={"max_steps": 60, "batch_size": 64, "val_every": 20, "log_every": 10, "tensorboard": False},
     name="digits",
 )
+
+
+def _slow_model(hidden: int = 32, depth: int = 1) -> torch.nn.Module:
+    return torch.nn.Sequential(_Sleep(), MLP(64, 10, hidden=hidden, depth=depth))
+
+
+class _Sleep(torch.nn.Module):
+    """Makes each step take a few milliseconds, so that a test can kill a worker mid-trial."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        import time
+
+        time.sleep(0.01)
+        return x
+
+
+slow_experiment = nnrecipe.Experiment(
+    model=_slow_model,
+    train=(_x[_train], _y[_train]),
+    val=(_x[_val], _y[_val]),
+    loss="cross_entropy",
+    metrics=["accuracy"],
+    hparams={"max_steps": 150, "batch_size": 64, "val_every": 50, "log_every": 10, "tensorboard": False},
+    name="digits-slow",
+)

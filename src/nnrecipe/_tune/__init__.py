@@ -6,7 +6,10 @@ exploitation on a shared storage; :func:`analyze` turns the trials into the play
 analyses as plain data, which :func:`render_text` and :func:`save_plots` present.
 """
 
+from ._analysis import Analysis, analyze
 from ._halton import HaltonSampler
+from ._render_png import save_plots
+from ._render_text import render_text
 from ._samplers import SamplerSpec
 from ._space import Param, Space
 from ._study import Budget, Goal, Study
@@ -26,4 +29,8 @@ __all__ = [
     "tune",
     "adopt",
     "TuneResult",
+    "analyze",
+    "Analysis",
+    "render_text",
+    "save_plots",
 ]

@@ -19,7 +19,6 @@ import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from optuna.samplers import BaseSampler, RandomSampler
 from optuna.trial import FrozenTrial
-from scipy.stats import qmc
 
 __all__ = ["HaltonSampler", "from_unit"]
 
@@ -65,6 +64,8 @@ class HaltonSampler(BaseSampler):
     def point(self, index: int) -> np.ndarray:
         """Point ``index`` of the sequence, in ``[0, 1)^d``; the same in every process."""
         if index not in self._cache:
+            from scipy.stats import qmc  # imported here: scipy.stats takes seconds to import
+
             engine = qmc.Halton(d=len(self._dims), scramble=True, seed=self._seed)
             engine.fast_forward(index)  # O(1) for Halton: the point is a function of its index
             self._cache = {index: engine.random(1)[0]}  # trials ask for one point at a time

@@ -77,6 +77,7 @@ class Objective:
             "train_curve": downsample([(r["step"], r["loss"]) for r in result.history if "loss" in r]),
             "val_curve": downsample([(r["step"], r.get("val_loss", math.nan), r[metric]) for r in val_rows]),
             "grad_norms": downsample(probe.grad_norms),
+            "step_losses": downsample(probe.losses),
         }
         for key, value in attrs.items():
             trial.set_user_attr(key, value)

@@ -32,7 +32,8 @@ class TrialRecord:
         final: The goal metric at the end of training.
         best_step: Step of the best validation value; ``steps`` total steps taken.
         train_curve: ``(step, loss)`` rows; ``val_curve``: ``(step, val_loss, goal metric)``.
-        grad_norms: ``(step, global gradient norm)`` samples.
+        grad_norms: ``(step, global gradient norm)`` samples; ``step_losses`` the loss of
+            single steps (every step at first), which shows early blow-ups that means hide.
         retry_of: Number of the trial this one re-runs after its worker died.
         retried: Whether a later trial re-ran this one.
         arm / seed: For adoption trials, ``"candidate"`` or ``"baseline"`` and the seed.
@@ -50,6 +51,7 @@ class TrialRecord:
     train_curve: list[tuple[int, float]]
     val_curve: list[tuple[int, float, float]]
     grad_norms: list[tuple[int, float]]
+    step_losses: list[tuple[int, float]]
     run_dir: str | None
     retry_of: int | None
     retried: bool
@@ -98,6 +100,7 @@ def _record(t: FrozenTrial, retried: bool) -> TrialRecord:
         train_curve=[(int(s), float(v)) for s, v in a.get("train_curve", [])],
         val_curve=[(int(s), float(lv), float(mv)) for s, lv, mv in a.get("val_curve", [])],
         grad_norms=[(int(s), float(v)) for s, v in a.get("grad_norms", [])],
+        step_losses=[(int(s), float(v)) for s, v in a.get("step_losses", [])],
         run_dir=a.get("run_dir"),
         retry_of=a.get(RETRY_OF),
         retried=retried,

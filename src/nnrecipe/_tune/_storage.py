@@ -44,7 +44,7 @@ def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
         url: ``journal:///abs/path.journal``, ``sqlite:///path.db`` or
             ``postgresql://user:pass@host:port/db``.
         heartbeat: Seconds between heartbeats of a running trial (RDB storages); a trial
-            without one for ``2 * heartbeat + 10`` seconds is failed and re-run.
+            without one for ``3 * heartbeat`` seconds is failed and re-run.
 
     Raises:
         ConfigError: The URL scheme is unknown, its folder does not exist, or the server
@@ -83,7 +83,7 @@ def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int) -> RDBStora
                 url,
                 engine_kwargs=engine_kwargs,
                 heartbeat_interval=heartbeat,
-                grace_period=2 * heartbeat + 10,
+                grace_period=3 * heartbeat,
                 heartbeat_stale_trial_callback=retry_trial,
             )
     except ImportError as e:

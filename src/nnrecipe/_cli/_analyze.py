@@ -1,0 +1,35 @@
+"""``nnrecipe analyze``: the playbook's analyses of a study, as text and PNG figures."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from .._tune import analyze, render_text, save_plots
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "analyze",
+        help="analyse a study: isolation and axis plots, enough trials?, curves, how long to train, adoption",
+        description="Compute the Deep Learning Tuning Playbook's analyses from a study's trials, print "
+        "them and write PNG figures (default: into the study's runs folder).",
+    )
+    p.add_argument("study", help="study file (.yaml or .py)")
+    p.add_argument("--storage", metavar="URL", help="storage URL (default: the study file's, else its journal file)")
+    p.add_argument("--plots", metavar="DIR", help="folder for the PNG figures (default: RUNS/STUDY/analysis)")
+    p.add_argument("--no-plots", action="store_true", help="text only")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console()
+    analysis = analyze(args.study, storage=args.storage)
+    console.print(render_text(analysis), markup=False, highlight=False)
+    if not args.no_plots:
+        folder = Path(args.plots) if args.plots else Path(analysis.study.runs_dir) / analysis.study.name / "analysis"
+        for path in save_plots(analysis, folder):
+            console.print(f"wrote {path}", markup=False, highlight=False)
+    return 0

@@ -1,0 +1,45 @@
+"""``nnrecipe tune``: run a study's trials, or join a running study as one more worker."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+
+from .._tune import adopt, load_study, tune
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "tune",
+        help="tune a study's hyperparameters (quasi-random search, then Bayesian)",
+        description="Run the trials of a study file until its budget is spent. Run the same command "
+        "on more machines with a shared --storage postgresql://... to add workers; trials of workers "
+        "that die are re-run. --adopt re-runs the best trial and the baseline over several seeds.",
+    )
+    p.add_argument("study", help="study file (.yaml or .py)")
+    p.add_argument("--storage", metavar="URL", help="journal:///path, sqlite:///path or postgresql://... (default: a journal file in the runs folder)")
+    p.add_argument("--trials", type=int, metavar="N", help="total trials over all workers (default: the study's budget)")
+    p.add_argument("--timeout", type=float, metavar="S", help="start no trial after S seconds (default: the study's budget)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="local worker processes, one CPU thread each (default: 1)")
+    p.add_argument("--heartbeat", type=int, default=30, metavar="S", help="heartbeat of database storages; a silent trial is re-run after 3S")
+    p.add_argument("--adopt", type=int, metavar="SEEDS", help="instead of searching, re-run the best trial and the baseline over SEEDS seeds")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    console = Console()
+    study = load_study(args.study)
+    if args.adopt is not None:
+        result = adopt(study, seeds=args.adopt, storage=args.storage, workers=args.workers, heartbeat=args.heartbeat)
+        console.print(f"[bold]nnrecipe tune[/] {study.name}: {result.ran} adoption run(s) finished; see `nnrecipe analyze {args.study}`")
+        return 0
+    result = tune(study, storage=args.storage, trials=args.trials, timeout=args.timeout, workers=args.workers, heartbeat=args.heartbeat)
+    outcomes = [r.outcome for r in result.records]
+    console.print(
+        f"[bold]nnrecipe tune[/] {study.name}: {result.ran} trial(s) run here; study has {outcomes.count('complete')} complete, "
+        f"{outcomes.count('infeasible')} infeasible, {outcomes.count('failed')} failed; storage {result.storage}"
+    )
+    if result.best is not None:
+        console.print(f"best: trial {result.best.number}, {study.goal.metric}={result.best.value:.4g}, {result.best.params}")
+    return 0
