@@ -4,6 +4,7 @@ Audit the data, run the sanity checks that catch silent training bugs, train wit
 trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Playbook says.
 """
 
+from ._audit import AuditConfig, AuditReport, Finding, audit
 from ._config import TrainConfig
 from ._data import DataSource, TensorData, as_source
 from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
@@ -20,6 +21,10 @@ from . import callbacks, models
 __version__ = "0.1.0"
 
 __all__ = [
+    "audit",
+    "AuditConfig",
+    "AuditReport",
+    "Finding",
     "fit",
     "fit_experiment",
     "evaluate",

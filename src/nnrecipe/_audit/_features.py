@@ -1,0 +1,135 @@
+"""Feature-level checks: input scale, constant features, a single feature that gives the label away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._finding import Finding
+from ._stats import FeatureMoments
+
+__all__ = ["scale_findings", "target_leak_findings"]
+
+_LEAK_ACCURACY = 0.98
+_LEAK_CORRELATION = 0.995
+
+
+def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[list[Finding], dict[str, Any]]:
+    """Flag inputs far from zero mean and unit variance, and features that never change.
+
+    Args:
+        moments: Per-feature moments of the training split.
+        split: The split's name, for messages.
+
+    Returns:
+        Findings and a summary of the global and per-feature scale.
+    """
+    mean, std = moments.mean, moments.std
+    n = max(moments.count, 1)
+    g_mean = float(moments.total.sum() / (n * len(mean)))
+    g_std = float(np.sqrt(max(moments.total_sq.sum() / (n * len(mean)) - g_mean**2, 0.0)))
+    constant = np.flatnonzero(moments.high <= moments.low)
+    varying = np.setdiff1d(np.arange(len(std)), constant)
+    spread = float(std[varying].max() / max(np.median(std[varying]), 1e-12)) if len(varying) else 1.0
+    summary = {
+        "mean": g_mean, "std": g_std,
+        "min": float(moments.low.min()), "max": float(moments.high.max()),
+        "constant_features": constant.tolist(),
+        "feature_std_ratio": spread,
+    }
+    findings: list[Finding] = []
+    if abs(g_mean) > 1.0 or not 0.2 <= g_std <= 5.0:
+        findings.append(
+            Finding(
+                "input_scale", "warn",
+                f"{split} inputs have mean {g_mean:.3g} and std {g_std:.3g} (range "
+                f"[{summary['min']:.3g}, {summary['max']:.3g}]); networks train best on inputs near "
+                "zero mean and unit variance: standardise with the train statistics, "
+                "x = (x - mean) / std.",
+                details={"mean": g_mean, "std": g_std},
+            )
+        )
+    if spread > 100.0:
+        findings.append(
+            Finding(
+                "feature_scale", "warn",
+                f"feature scales differ by {spread:.0f}x (largest std over the median std); "
+                "standardise each feature separately.",
+                details={"feature_std_ratio": spread, "widest": int(np.argmax(np.where(moments.high > moments.low, std, 0)))},
+            )
+        )
+    if len(constant):
+        findings.append(
+            Finding(
+                "constant_features", "info",
+                f"{len(constant)} of {len(std)} features never change in {split} (first: "
+                f"{constant[:10].tolist()}); they carry no information: drop them, or keep them "
+                "if they are image borders.",
+                details={"features": constant.tolist()},
+            )
+        )
+    return findings, summary
+
+
+def _bins(column: np.ndarray, nbins: int) -> np.ndarray:
+    edges = np.unique(np.quantile(column, np.linspace(0, 1, nbins + 1)[1:-1]))
+    return np.searchsorted(edges, column, side="right")
+
+
+def target_leak_findings(
+    X: np.ndarray, y: np.ndarray, task: str, *, seed: int = 0, sample: int = 20_000, nbins: int = 32
+) -> tuple[list[Finding], dict[str, Any]]:
+    """Find single features that predict the label almost perfectly on held-out rows.
+
+    Each feature is binned into quantiles; the majority class per bin, learnt on half of a
+    subsample, is scored on the other half, so an ID-like feature that merely memorises
+    cannot score. For regression the absolute correlation with the target is used.
+
+    Args:
+        X: ``(m, d)`` train inputs (finite rows).
+        y: ``(m,)`` class ids (>= 0) or regression targets.
+        task: ``"classification"`` or ``"regression"``.
+        seed: Seed of the subsample.
+        sample: Rows used at most.
+        nbins: Quantile bins per feature.
+
+    Returns:
+        An ``error`` finding naming the leaking features, and each feature's best score.
+    """
+    rng = np.random.default_rng(seed)
+    rows = rng.permutation(len(X))[:sample]
+    Xs, ys = X[rows].astype(np.float64), y[rows]
+    if task == "regression":
+        yc = ys.astype(np.float64) - ys.mean()
+        xc = Xs - Xs.mean(0)
+        denom = np.sqrt((xc**2).sum(0) * (yc**2).sum()) + 1e-12
+        score = np.abs(xc.T @ yc) / denom
+        leaking = np.flatnonzero(score >= _LEAK_CORRELATION)
+        what = "correlates with the target at |r| >= 0.995"
+        baseline = 0.0
+    else:
+        C = int(ys.max()) + 1
+        half = len(rows) // 2
+        score = np.zeros(X.shape[1])
+        for j in range(X.shape[1]):
+            b = _bins(Xs[:, j], nbins)
+            table = np.zeros((nbins, C))
+            np.add.at(table, (b[:half], ys[:half]), 1)
+            score[j] = float((table.argmax(1)[b[half:]] == ys[half:]).mean())
+        baseline = float(np.bincount(ys[half:], minlength=C).max() / max(len(ys) - half, 1))
+        # Nearly perfect, and far better than always answering the majority class.
+        leaking = np.flatnonzero((score >= _LEAK_ACCURACY) & (score > baseline + 0.5 * (1 - baseline)))
+        what = f"predicts the class alone with >= {_LEAK_ACCURACY:.0%} held-out accuracy"
+    findings = []
+    if len(leaking):
+        findings.append(
+            Finding(
+                "target_leakage", "error",
+                f"feature(s) {leaking[:10].tolist()} {what}: the label has leaked into the inputs "
+                "(an ID, a timestamp, a derived column); remove it or the model learns a shortcut.",
+                details={"features": leaking.tolist(), "scores": score[leaking].tolist()},
+            )
+        )
+    best = int(np.argmax(score))
+    return findings, {"best_single_feature": best, "best_single_feature_score": float(score[best]), "majority_baseline": baseline}

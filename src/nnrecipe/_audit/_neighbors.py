@@ -1,0 +1,148 @@
+"""The representation and the approximate nearest-neighbour index shared by near duplicates,
+leakage and the distance-to-nearest-neighbour statistic.
+
+The representation is the input standardised with the training set's per-feature moments,
+projected onto its leading principal directions when it is wide (or features from a model
+the user passes). One hnswlib graph per split answers every neighbour query.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+import numpy as np
+
+from ._stats import FeatureMoments
+
+__all__ = ["Representation", "Neighbors", "build_neighbors", "query", "calibrated_threshold"]
+
+log = logging.getLogger(__name__)
+
+# A near duplicate is this many robust deviations below the typical log nearest distance...
+_NEAR_Z = 5.0
+# ...and in any case closer than this fraction of the typical nearest distance.
+_NEAR_CAP = 0.25
+
+
+@dataclasses.dataclass
+class Representation:
+    """Maps flat float32 inputs to the vectors that the index compares.
+
+    Attributes:
+        mean: Per-feature mean of the training set (centring).
+        scale: Per-feature std of the training set, 1 where constant.
+        components: ``(k, d)`` principal directions, or ``None`` to keep every feature.
+        features: A user function from a batch of flat inputs to embeddings, which wins.
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    components: np.ndarray | None = None
+    features: Callable[[np.ndarray], np.ndarray] | None = None
+
+    @classmethod
+    def fit(
+        cls, X: np.ndarray, moments: FeatureMoments, *, dim: int, seed: int = 0, sample: int = 10_000
+    ) -> Representation:
+        """Standardise with ``moments`` and project to ``dim`` principal directions if wider."""
+        scale = moments.std.copy()
+        scale[scale < 1e-8] = 1.0  # constant features carry no distance information
+        rep = cls(mean=moments.mean, scale=scale)
+        if X.shape[1] > dim:
+            rng = np.random.default_rng(seed)
+            pick = rng.choice(len(X), size=min(sample, len(X)), replace=False)
+            Z = rep._standardise(X[np.sort(pick)])
+            Z = Z[np.isfinite(Z).all(1)]
+            from sklearn.utils.extmath import randomized_svd
+
+            _, _, vt = randomized_svd(Z - Z.mean(0), n_components=min(dim, *Z.shape), random_state=seed)
+            rep.components = vt.astype(np.float32)
+        return rep
+
+    def _standardise(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale).astype(np.float32)
+
+    def transform(self, X: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
+        """Embed ``X`` chunk by chunk; the output is ``(m, k)`` float32."""
+        parts = []
+        for lo in range(0, len(X), chunk):
+            x = X[lo : lo + chunk]
+            if self.features is not None:
+                z = np.asarray(self.features(x), dtype=np.float32).reshape(len(x), -1)
+            else:
+                z = self._standardise(x)
+                if self.components is not None:
+                    z = z @ self.components.T
+            parts.append(z)
+        return np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
+
+
+@dataclasses.dataclass
+class Neighbors:
+    """The ``k`` nearest other examples of every example of one split.
+
+    Attributes:
+        index: The hnswlib index over the split's embeddings (queried for leakage).
+        ids: ``(m, k)`` positions of the neighbours, nearest first.
+        dist: ``(m, k)`` Euclidean distances in the representation.
+    """
+
+    index: object
+    ids: np.ndarray
+    dist: np.ndarray
+
+
+def build_neighbors(Z: np.ndarray, *, k: int = 5, seed: int = 0) -> Neighbors:
+    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately)."""
+    import hnswlib
+
+    m, dim = Z.shape
+    big = m > 200_000
+    # Small graphs and a short search list: near duplicates are far closer than anything
+    # else, so even a rough graph finds them; this keeps a million rows under a minute.
+    index = hnswlib.Index(space="l2", dim=dim)
+    index.init_index(max_elements=m, M=8 if big else 16, ef_construction=32 if big else 64, random_seed=seed)
+    index.add_items(Z, np.arange(m))
+    k = min(k, m - 1)
+    index.set_ef(max(2 * (k + 1), 16))
+    labels, sq = index.knn_query(Z, k=k + 1)
+    labels = labels.astype(np.int64)
+    # Drop each row's own entry; with exact duplicates it need not come first.
+    own = labels == np.arange(m)[:, None]
+    missing = ~own.any(1)
+    own[missing, -1] = True
+    keep = ~own
+    ids = labels[keep].reshape(m, k)
+    dist = np.sqrt(np.maximum(sq[keep].reshape(m, k), 0.0))
+    return Neighbors(index=index, ids=ids, dist=dist)
+
+
+def query(neighbors: Neighbors, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest indexed row to each row of ``Z``: ``(positions, distances)``."""
+    labels, sq = neighbors.index.knn_query(Z, k=1)  # type: ignore[attr-defined]
+    return labels[:, 0].astype(np.int64), np.sqrt(np.maximum(sq[:, 0], 0.0))
+
+
+def calibrated_threshold(nearest: np.ndarray) -> float:
+    """The distance below which two examples count as near duplicates, from the data itself.
+
+    Typical nearest-neighbour distances depend on the dimension, the scale and the number
+    of examples, so no fixed number works; a near duplicate is instead an outlier on the
+    low side of the log distance distribution (robust z below ``-_NEAR_Z``), and never
+    farther than a quarter of the median nearest distance.
+
+    Args:
+        nearest: Each example's distance to its nearest other example.
+
+    Returns:
+        The threshold; 0 when there are too few distinct distances to calibrate.
+    """
+    pos = nearest[np.isfinite(nearest) & (nearest > 0)]
+    if len(pos) < 10:
+        return 0.0
+    logs = np.log(pos)
+    med = float(np.median(logs))
+    mad = 1.4826 * float(np.median(np.abs(logs - med)))
+    return float(min(np.exp(med - _NEAR_Z * mad), _NEAR_CAP * np.exp(med)))

@@ -1,0 +1,125 @@
+"""The audit's result: findings, pure-data summaries, and the examples for the pictures."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._finding import Finding, Severity
+
+__all__ = ["AuditReport", "Gallery"]
+
+_RANK: dict[str, int] = {"error": 0, "warn": 1, "info": 2}
+
+
+@dataclasses.dataclass
+class Gallery:
+    """Example inputs to draw: a few per class, and the extremes of each statistic.
+
+    Attributes:
+        shape: The shape of one example.
+        per_class: ``{class label: [(split, index, flat values), ...]}``.
+        extremes: ``{statistic: [(split, index, value, flat values), ...]}``, lowest then highest.
+    """
+
+    shape: tuple[int, ...]
+    per_class: dict[str, list[tuple[str, int, np.ndarray]]]
+    extremes: dict[str, list[tuple[str, int, float, np.ndarray]]]
+
+
+@dataclasses.dataclass
+class AuditReport:
+    """Everything the audit found.
+
+    Attributes:
+        findings: Faults and facts, errors first.
+        summary: Pure data: splits, labels (counts, prior, ``bias_init``), input scale,
+            per-statistic extremes and histograms, neighbour thresholds, timings, config.
+        gallery: Examples for :meth:`save` to draw; not part of the JSON.
+
+    Example:
+        >>> r = AuditReport([Finding("non_finite", "error", "NaN in 1 example", [("train", 0)])], {})
+        >>> r.ok, [f.kind for f in r.errors]
+        (False, ['non_finite'])
+    """
+
+    findings: list[Finding]
+    summary: dict[str, Any]
+    gallery: Gallery | None = None
+
+    def __post_init__(self) -> None:
+        self.findings = sorted(self.findings, key=lambda f: _RANK[f.severity])
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an ``error``."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Finding]:
+        return self.by_severity("error")
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return self.by_severity("warn")
+
+    def by_severity(self, severity: Severity) -> list[Finding]:
+        """The findings of one severity, in report order."""
+        return [f for f in self.findings if f.severity == severity]
+
+    def find(self, kind: str) -> Finding | None:
+        """The finding of this kind, or ``None``."""
+        return next((f for f in self.findings if f.kind == kind), None)
+
+    def flagged(self, kinds: Sequence[str] | str) -> set[tuple[str, int]]:
+        """Every ``(split, index)`` that the findings of these kinds list."""
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+        return {e for f in self.findings if f.kind in kinds for e in f.examples}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings], "summary": self.summary}
+
+    def to_json(self, *, indent: int | None = 1) -> str:
+        """The report as JSON: every finding with all its examples, and the summary."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False, default=_jsonable)
+
+    @classmethod
+    def from_json(cls, text: str) -> AuditReport:
+        data = json.loads(text)
+        return cls([Finding.from_dict(f) for f in data["findings"]], data["summary"])
+
+    def save(self, directory: str | os.PathLike[str], *, pictures: bool = True) -> Path:
+        """Write ``audit.json`` (atomically) and, if ``pictures``, PNGs under ``pictures/``.
+
+        Returns:
+            The path of ``audit.json``.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        text = self.to_json()
+        fd, tmp = tempfile.mkstemp(dir=out, suffix=".json.tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, out / "audit.json")
+        if pictures:
+            from ._pictures import write_pictures
+
+            write_pictures(self, out / "pictures")
+        return out / "audit.json"
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (tuple, set)):
+        return list(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
