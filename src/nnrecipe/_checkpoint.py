@@ -37,6 +37,8 @@ def encode(obj: Any, tensors: dict[str, torch.Tensor], path: str = "") -> Any:
         # Optimizer state is keyed by int parameter index: keep the key types.
         return {"__items__": [[k, encode(v, tensors, f"{path}/{k}")] for k, v in obj.items()]}
     if isinstance(obj, (list, tuple)):
+        if all(v is None or isinstance(v, (bool, int, float, str)) for v in obj):
+            return list(obj)  # RNG states are long lists of ints: no per-item recursion
         return [encode(v, tensors, f"{path}/{i}") for i, v in enumerate(obj)]
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj

@@ -46,6 +46,10 @@ __all__ = ["Trainer", "FitResult"]
 log = logging.getLogger(__name__)
 
 KEEP_CHECKPOINTS = 2  # resume points kept on disk: the newest and the one before it
+# Epoch-end and validation checkpoints are skipped when the last one is more recent than
+# this: a crash loses at most this much work, and short epochs do not pay a write each.
+# `checkpoint_every` steps and the end of training always write one.
+CHECKPOINT_SECONDS = 30.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,6 +211,9 @@ class Trainer:
         scaler = torch.amp.GradScaler("cuda") if cfg.precision == "fp16" and device.type == "cuda" else None
         amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.precision)
         dynamic_lr = cfg.schedule != "constant" or cfg.warmup_steps > 0
+        # In-memory data already on the device needs no per-step copy call.
+        move = not (isinstance(train_src, TensorData) and train_src.X.device == device)
+        no_autocast = contextlib.nullcontext()
         callbacks = self.callbacks
         seed_everything(cfg.seed)
 
@@ -229,13 +236,14 @@ class Trainer:
             if runlog is not None:
                 runlog.row(row)
 
-        last_checkpoint = state.step
+        last_checkpoint = (state.step, time.monotonic())
 
-        def checkpoint() -> None:
+        def checkpoint(force: bool = False) -> None:
             nonlocal last_checkpoint
-            if run_dir is not None and state.step != last_checkpoint:
+            due = force or time.monotonic() - last_checkpoint[1] >= CHECKPOINT_SECONDS
+            if run_dir is not None and state.step != last_checkpoint[0] and due:
                 self._checkpoint(run_dir, state, scaler, window_sum, window_n, epoch_rng)
-                last_checkpoint = state.step
+                last_checkpoint = (state.step, time.monotonic())
 
         def validate() -> dict[str, Any]:
             row = {"step": state.step, "epoch": state.epoch, **evaluate_source(model, val_src, loss_fn, metrics, amp_dtype=amp_dtype, prefix="val_")}
@@ -257,13 +265,14 @@ class Trainer:
                     epoch_rng = rng_state()  # a DataLoader's sampler draws from it: kept for resume
                 batches = self._epoch_batches(train_src, state, epoch_rng)
                 for x, y in batches:
-                    x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                    if move:
+                        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                     state.batch = (x, y)
                     if dynamic_lr:
                         lr = cfg.lr * lr_factor(cfg.schedule, state.step, total_steps, cfg.warmup_steps) * state.lr_scale
                         for group in optimizer.param_groups:
                             group["lr"] = lr
-                    with torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else contextlib.nullcontext():
+                    with torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else no_autocast:
                         loss = loss_fn(model(x), y)
                     optimizer.zero_grad(set_to_none=True)
                     if scaler is not None:
@@ -305,8 +314,8 @@ class Trainer:
                         validate()
                         stop = stop or any(cb.stop_training for cb in callbacks)
                         checkpoint()
-                    elif cfg.checkpoint_every and state.step % cfg.checkpoint_every == 0 and not end_of_epoch:
-                        checkpoint()
+                    if cfg.checkpoint_every and state.step % cfg.checkpoint_every == 0:
+                        checkpoint(force=True)
                     if stop or state.step >= total_steps:
                         break
                 if state.diverged:
@@ -324,9 +333,13 @@ class Trainer:
                     # Stopped mid-epoch: validate the final weights unless just done.
                     if val_src is not None and not (history and "val_loss" in history[-1] and history[-1]["step"] == state.step):
                         validate()
-                    checkpoint()
+            if not state.diverged:
+                checkpoint(force=True)  # the end of training: what --resume and ensembles extend
             for cb in callbacks:
                 cb.on_train_end(logs)
+            if runlog is not None:
+                last_val = next((r for r in reversed(history) if "val_loss" in r), {})
+                runlog.hparams(hparams if hparams is not None else cfg.to_dict(), {k: v for k, v in last_val.items() if k.startswith("val_")})
         finally:
             if runlog is not None:
                 runlog.close()

@@ -55,7 +55,7 @@ class EarlyStopping(MonitorCallback):
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
         self.wait, self.best, self.best_step = 0, self.worst, -1
-        self.stopped_step = -1
+        self.stopped_step, self.seen = -1, 0
         self.best_weights: dict[str, torch.Tensor] | None = None
         self.stop_training = False
 
@@ -68,6 +68,7 @@ class EarlyStopping(MonitorCallback):
             self.stop_training, self.stopped_step = True, step
             return
         self.wait += 1
+        self.seen += 1
         if self.is_improvement(value, self.best):
             self.best, self.best_step = value, step
             if self.restore_best_weights:
@@ -75,7 +76,8 @@ class EarlyStopping(MonitorCallback):
             if self.baseline is None or self.is_improvement(value, self.baseline):
                 self.wait = 0
                 return
-        if self.wait >= self.patience:
+        # Never at the first validation counted (Keras: epoch > 0), so a baseline gets a chance.
+        if self.wait >= self.patience and self.seen > 1:
             self.stop_training, self.stopped_step = True, step
             log.info("EarlyStopping: no improvement of %s for %d validations; stopping at step %d", self.monitor, self.wait, step)
 
@@ -90,8 +92,9 @@ class EarlyStopping(MonitorCallback):
             "best": self.best,
             "best_step": self.best_step,
             "best_weights": self.best_weights,
+            "seen": self.seen,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.wait, self.best, self.best_step = state["wait"], state["best"], state["best_step"]
-        self.best_weights = state["best_weights"]
+        self.best_weights, self.seen = state["best_weights"], state["seen"]

@@ -1,0 +1,125 @@
+"""Trainer overhead: nnrecipe's fit against a careful hand-written loop, same work.
+
+Both train the same MLP on MNIST-1D with the same batch size, steps, seed and one CPU
+thread. The hand loop slices pre-permuted tensors per epoch (the fastest plain PyTorch
+way); nnrecipe runs with its default callbacks and logging: a run folder, JSONL + CSV
+metrics, TensorBoard events, a resumable checkpoint each epoch, TerminateOnNaN.
+Repetitions alternate between the two so that machine noise hits both alike.
+
+    python benchmarks/trainer_overhead.py [--steps 3000] [--repeats 5]
+
+Prints the median time ratio (goal <= 1.03) and nnrecipe's overhead per step (goal < 50 us).
+If `lightning` is installed, its ratio is printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+
+import nnrecipe
+from nnrecipe.datasets import load_mnist1d
+from nnrecipe.models import MLP
+
+BATCH = 64
+
+
+def hand_loop(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
+    torch.manual_seed(0)
+    model = MLP(40, 10, hidden=128)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-4)
+    per_epoch = -(-len(X) // BATCH)
+    start = time.perf_counter()
+    step = 0
+    epoch = 0
+    while step < steps:
+        perm = torch.randperm(len(X), generator=torch.Generator().manual_seed(epoch))
+        Xp, yp = X[perm], y[perm]
+        for i in range(per_epoch):
+            loss = F.cross_entropy(model(Xp[i * BATCH : (i + 1) * BATCH]), yp[i * BATCH : (i + 1) * BATCH])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss_value = loss.item()  # a careful loop still looks at its loss
+            step += 1
+            if step == steps:
+                break
+        epoch += 1
+    del loss_value
+    return time.perf_counter() - start
+
+
+def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
+    torch.manual_seed(0)
+    model = MLP(40, 10, hidden=128)
+    config = nnrecipe.TrainConfig(max_steps=steps, batch_size=BATCH, threads=1)
+    with tempfile.TemporaryDirectory() as runs:
+        start = time.perf_counter()
+        nnrecipe.fit(model, (X, y), "cross_entropy", config=config, runs_dir=runs)
+        return time.perf_counter() - start
+
+
+def lightning_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float | None:
+    try:
+        import lightning as L
+    except ImportError:
+        return None
+
+    class Module(L.LightningModule):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = MLP(40, 10, hidden=128)
+
+        def training_step(self, batch, _):  # type: ignore[no-untyped-def]
+            x, t = batch
+            loss = F.cross_entropy(self.net(x), t)
+            self.log("loss", loss)
+            return loss
+
+        def configure_optimizers(self):  # type: ignore[no-untyped-def]
+            return torch.optim.Adam(self.parameters(), lr=3e-4)
+
+    torch.manual_seed(0)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=BATCH, shuffle=True)
+    with tempfile.TemporaryDirectory() as root:
+        trainer = L.Trainer(max_steps=steps, accelerator="cpu", devices=1, default_root_dir=root,
+                            enable_model_summary=False, enable_progress_bar=False, logger=False)
+        start = time.perf_counter()
+        trainer.fit(Module(), loader)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    X, y = load_mnist1d().train
+    hand_loop(X, y, 200), nnrecipe_fit(X, y, 200)  # warm-up: allocator, imports
+    hand, ours, light = [], [], []
+    for _ in range(args.repeats):
+        hand.append(hand_loop(X, y, args.steps))
+        ours.append(nnrecipe_fit(X, y, args.steps))
+        t = lightning_fit(X, y, args.steps) if len(light) < 2 else None
+        if t is not None:
+            light.append(t)
+    ratios = [o / h for o, h in zip(ours, hand)]
+    h, o = statistics.median(hand), statistics.median(ours)
+    print(f"hand-written loop : {h:.3f} s for {args.steps} steps ({h / args.steps * 1e6:.0f} us/step)")
+    print(f"nnrecipe fit      : {o:.3f} s ({o / args.steps * 1e6:.0f} us/step)")
+    print(f"ratio nnrecipe/hand (median of {args.repeats} paired runs): {statistics.median(ratios):.3f}  (goal <= 1.03)")
+    print(f"nnrecipe overhead per step: {(o - h) / args.steps * 1e6:.1f} us  (goal < 50 us)")
+    if light:
+        print(f"ratio lightning/hand: {statistics.median(light) / h:.2f}")
+    else:
+        print("lightning not installed: pip install lightning to compare")
+
+
+if __name__ == "__main__":
+    main()
