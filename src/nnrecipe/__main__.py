@@ -1,0 +1,5 @@
+import sys
+
+from nnrecipe._cli.main import main
+
+sys.exit(main())
