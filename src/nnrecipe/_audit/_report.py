@@ -107,6 +107,7 @@ class AuditReport:
         fd, tmp = tempfile.mkstemp(dir=out, suffix=".json.tmp")
         with os.fdopen(fd, "w") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private
         os.replace(tmp, out / "audit.json")
         if pictures:
             from ._pictures import write_pictures

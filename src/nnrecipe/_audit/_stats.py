@@ -80,25 +80,18 @@ def compute_stats(X: np.ndarray, *, chunk: int = 65536) -> SplitStats:
     hashes = np.empty((m, 2), dtype=np.uint64)
     keys = _hash_keys(d)
     mom = FeatureMoments(0, np.zeros(d), np.zeros(d), np.full(d, np.inf), np.full(d, -np.inf))
-    positions = np.arange(1, d + 1)
     chunk = max(1, min(chunk, (1 << 22) // max(d, 1)))  # about 32 MiB per uint64 temporary
     for lo in range(0, m, chunk):
         x = X[lo : lo + chunk]
-        x64 = x.astype(np.float64)
         sl = slice(lo, lo + len(x))
-        values["mean"][sl] = x64.mean(1)
-        values["std"][sl] = x64.std(1)
-        values["norm"][sl] = np.sqrt(np.einsum("ij,ij->i", x64, x64))
-        values["min"][sl] = x64.min(1)
-        values["max"][sl] = x64.max(1)
-        # Length up to the last non-zero value: the unpadded length of a padded sequence.
-        values["length"][sl] = ((x != 0) * positions).max(1)
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN/Inf rows get NaN stats
+            _example_stats(x, sl, values)
         ok = np.isfinite(x).all(1)
         finite[sl] = ok
         bits = (x + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # +0.0 maps -0.0 to 0.0
         hashes[sl, 0] = (bits * keys[0]).sum(1, dtype=np.uint64)
         hashes[sl, 1] = (bits * keys[1]).sum(1, dtype=np.uint64)
-        good = x64[ok]
+        good = x[ok].astype(np.float64)
         mom.count += len(good)
         mom.total += good.sum(0)
         mom.total_sq += np.einsum("ij,ij->j", good, good)
@@ -108,3 +101,14 @@ def compute_stats(X: np.ndarray, *, chunk: int = 65536) -> SplitStats:
     for v in values.values():
         v[~finite] = np.nan
     return SplitStats(values=values, finite=finite, hashes=hashes, moments=mom)
+
+
+def _example_stats(x: np.ndarray, sl: slice, values: dict[str, np.ndarray]) -> None:
+    x64 = x.astype(np.float64)
+    values["mean"][sl] = x64.mean(1)
+    values["std"][sl] = x64.std(1)
+    values["norm"][sl] = np.sqrt(np.einsum("ij,ij->i", x64, x64))
+    values["min"][sl] = x64.min(1)
+    values["max"][sl] = x64.max(1)
+    # Length up to the last non-zero value: the unpadded length of a padded sequence.
+    values["length"][sl] = ((x != 0) * np.arange(1, x.shape[1] + 1)).max(1)

@@ -1,0 +1,115 @@
+"""``nnrecipe audit``: audit an experiment's data (or a folder / CSV) and write the report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .._audit import AuditConfig, AuditReport, audit
+from .._errors import ConfigError
+from .._experiment import load_experiment
+from ._common import add_runs_dir
+
+__all__ = ["register", "run", "render_audit_summary"]
+
+_STYLE = {"error": "bold red", "warn": "yellow", "info": "dim"}
+_SHOWN = 5  # examples per finding in the terminal; the JSON has all of them
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "audit",
+        help="look through the data for duplicates, leakage, corrupt examples, outliers, label errors",
+        description="Audit an experiment's train/val/test data, or a folder of images (one sub-folder per "
+        "class, optionally under train/ val/ test/) or a CSV file given with --data. Writes audit.json and "
+        "pictures into RUNS_DIR/audit-<time>/. Exit code 1 when an error finding exists.",
+    )
+    p.add_argument("experiment", nargs="?", help="experiment file, path.py or path.py:name")
+    p.add_argument("--data", metavar="PATH", help="a folder of images or a .csv file, instead of an experiment")
+    p.add_argument("--label-column", default="label", metavar="NAME", help="label column of a CSV (default: label)")
+    p.add_argument("--num-classes", type=int, metavar="C", help="number of classes; labels outside 0..C-1 are errors")
+    p.add_argument("--no-label-errors", action="store_true", help="skip the cross-validated baseline (faster)")
+    add_runs_dir(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if (args.experiment is None) == (args.data is None):
+        raise ConfigError(
+            "give an experiment file or --data PATH (not both): `nnrecipe audit examples/mnist1d.py` "
+            "or `nnrecipe audit --data images/`"
+        )
+    config = AuditConfig(num_classes=args.num_classes, label_errors=not args.no_label_errors)
+    if args.data is not None:
+        if not Path(args.data).exists():
+            raise FileNotFoundError(f"--data {args.data!r} does not exist")
+        report = audit(args.data, label_column=args.label_column, config=config)
+    else:
+        exp = load_experiment(args.experiment)
+        report = audit(exp.train, val=exp.val, test=exp.test, label_column=args.label_column, config=config)
+    folder = _write(report, Path(args.runs_dir))
+    console = Console()
+    render_audit_summary(report, console)
+    console.print(f"report: {folder / 'audit.json'}  pictures: {folder / 'pictures'}")
+    return 0 if report.ok else 1
+
+
+def _write(report: AuditReport, runs_dir: Path) -> Path:
+    """Save into a hidden temporary folder, then rename: a failure leaves nothing behind."""
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    final = runs_dir / f"audit-{stamp}"
+    n = 1
+    while final.exists():
+        n += 1
+        final = runs_dir / f"audit-{stamp}-{n}"
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=runs_dir))
+    try:
+        report.save(tmp)
+        tmp.chmod(0o755)  # mkdtemp makes it private; a run folder is shared like any other
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def render_audit_summary(report: AuditReport, console: Console) -> None:
+    """Print the audit's findings as a table, errors first, with the first few examples each.
+
+    Args:
+        report: The audit's result.
+        console: Where to print (``rich.console.Console()``).
+    """
+    splits = report.summary.get("splits", {})
+    sizes = ", ".join(f"{n} {s['examples']} x {tuple(s['shape'])}" for n, s in splits.items())
+    labels = report.summary.get("labels", {})
+    line = f"[bold]audit[/] {sizes}"
+    if labels.get("task") == "classification":
+        line += f"; {labels['num_classes']} classes, imbalance {labels['imbalance']:.1f}x"
+    timings = report.summary.get("timings", {})
+    if timings:
+        line += f"; {sum(timings.values()):.1f} s"
+    console.print(line)
+    if not report.findings:
+        console.print("[green]no findings[/]")
+        return
+    table = Table(show_lines=False, expand=False)
+    for col in ("severity", "finding", "count", "what it means", "first examples"):
+        table.add_column(col, overflow="fold")
+    for f in report.findings:
+        shown = ", ".join(f"{s}[{i}]" for s, i in f.examples[:_SHOWN])
+        if len(f.examples) > _SHOWN:
+            shown += f", ... (+{len(f.examples) - _SHOWN})"
+        table.add_row(f"[{_STYLE[f.severity]}]{f.severity}[/]", f.kind, str(len(f.examples) or ""), f.message, shown)
+    console.print(table)
+    errors, warns = len(report.errors), len(report.warnings)
+    verdict = "[bold red]errors found[/]" if errors else "[green]no errors[/]"
+    console.print(f"{verdict}: {errors} error(s), {warns} warning(s)")
