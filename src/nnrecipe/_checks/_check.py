@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import random
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from .._experiment import ModelLike
@@ -118,6 +120,8 @@ def check(
         'pass'
     """
     names = _selection(only, skip)
+    # Short runs seed every generator; the caller's random state comes back unchanged.
+    py_state, np_state = random.getstate(), np.random.get_state()
     with torch.random.fork_rng(devices=[]):
         threads = torch.get_num_threads()
         try:
@@ -131,6 +135,8 @@ def check(
             return CheckReport([_run_one(name, ctx) for name in names])
         finally:
             torch.set_num_threads(threads)
+            random.setstate(py_state)
+            np.random.set_state(np_state)
 
 
 def _small(ctx: CheckContext) -> bool:

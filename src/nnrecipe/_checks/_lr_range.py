@@ -20,9 +20,12 @@ EXPECTED = "the smoothed loss falls over some range of learning rates"
 def suggest_lr(lrs: list[float], losses: list[float], beta: float = 0.9) -> tuple[float | None, list[float], float]:
     """Suggest a learning rate from a sweep: a tenth of the one at the smoothed loss's minimum.
 
+    The first steps run at rates too small to learn, so their spread measures batch-to-batch
+    noise; a fall smaller than that noise (or than 2%) is no fall.
+
     Returns:
-        ``(suggestion, smoothed losses, relative drop of the smoothed loss from its start)``;
-        the suggestion is ``None`` when the loss never fell.
+        ``(suggestion, smoothed losses, relative drop from the first steps' mean)``; the
+        suggestion is ``None`` when the loss never clearly fell.
     """
     smooth, avg = [], 0.0
     for i, v in enumerate(losses):
@@ -30,9 +33,14 @@ def suggest_lr(lrs: list[float], losses: list[float], beta: float = 0.9) -> tupl
         smooth.append(avg / (1 - beta ** (i + 1)))  # bias-corrected moving average
     if not smooth:
         return None, smooth, 0.0
+    head = losses[: max(1, min(10, len(losses) // 4))]
+    start = sum(head) / len(head)
+    noise = (sum((v - start) ** 2 for v in head) / max(len(head) - 1, 1)) ** 0.5
     best = min(range(len(smooth)), key=smooth.__getitem__)
-    drop = (smooth[0] - smooth[best]) / max(abs(smooth[0]), 1e-12)
-    return (lrs[best] / 10 if drop > 0.02 else None), smooth, drop
+    fall = start - smooth[best]
+    drop = fall / max(abs(start), 1e-12)
+    clear = fall > max(0.02 * abs(start), 1.5 * noise)
+    return (lrs[best] / 10 if clear else None), smooth, drop
 
 
 def check_lr_range(ctx: CheckContext) -> CheckResult:

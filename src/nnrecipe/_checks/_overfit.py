@@ -16,7 +16,7 @@ __all__ = ["check_overfit_batch"]
 NAME = "overfit_batch"
 BATCH = 16
 STEPS = 400
-LR = 1e-3
+LR = 3e-3
 
 
 def _target(ctx: CheckContext, y: torch.Tensor, classes: int) -> float:

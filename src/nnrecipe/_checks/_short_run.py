@@ -30,11 +30,13 @@ class RunOutcome:
         losses: The loss of each step, in order.
         diverged_at: The first step whose loss was not finite, or ``None``.
         timed_out: The run stopped at the check's time budget.
+        fixed_batch_loss: Loss on one fixed training batch before and after, when measured.
     """
 
     losses: list[float]
     diverged_at: int | None = None
     timed_out: bool = False
+    fixed_batch_loss: tuple[float, float] = (math.nan, math.nan)
 
 
 class _Guarded(nn.Module):
@@ -135,17 +137,18 @@ def _own_loop(
         epoch += 1
 
 
-def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> tuple[float, float | None]:
-    """Mean loss (weighted by batch size) and accuracy, for classification, in eval mode."""
+def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> tuple[list[float], float | None]:
+    """Per-example losses and, for classification, accuracy, in eval mode."""
     model.eval()
-    total, correct, count = 0.0, 0, 0
+    losses: list[float] = []
+    correct = 0
     with torch.no_grad():
         for lo in range(0, len(data[0]), 256):
             x, y = data[0][lo : lo + 256], data[1][lo : lo + 256]
             out = ctx.forward(model, x)
-            total += float(ctx.compute_loss(out, y)) * len(x)
-            count += len(x)
+            # One example at a time through the user's loss: a paired test needs each one.
+            losses += [float(ctx.compute_loss(out[i : i + 1], y[i : i + 1])) for i in range(len(x))]
             if ctx.task in ("classification", "autoregressive") and out.ndim >= 2 and out.shape[-1] > 1:
                 correct += int((out.argmax(-1).reshape(-1) == y.reshape(-1)).sum())
     accuracy = correct / max(data[1].numel(), 1) if ctx.task in ("classification", "autoregressive") else None
-    return total / max(count, 1), accuracy
+    return losses, accuracy
