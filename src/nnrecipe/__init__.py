@@ -5,6 +5,7 @@ trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Pla
 """
 
 from ._audit import AuditConfig, AuditReport, Finding, audit
+from ._checks import CheckReport, CheckResult, check, fix_last_layer_init
 from ._config import TrainConfig
 from ._data import DataSource, TensorData, as_source
 from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
@@ -25,6 +26,10 @@ __all__ = [
     "AuditConfig",
     "AuditReport",
     "Finding",
+    "check",
+    "CheckReport",
+    "CheckResult",
+    "fix_last_layer_init",
     "fit",
     "fit_experiment",
     "evaluate",

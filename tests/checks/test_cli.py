@@ -1,0 +1,75 @@
+"""``nnrecipe check``: table, JSON and pictures in a run folder, exit 1 on a failed check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rich.console import Console
+
+from nnrecipe._checks import CheckReport, CheckResult
+from nnrecipe._cli._check import render_check_table
+from nnrecipe._cli.main import main
+
+EXPERIMENT = """
+import torch
+from torch import nn
+import nnrecipe
+
+g = torch.Generator().manual_seed(0)
+X = torch.randn(256, 16, generator=g)
+y = (X @ torch.randn(16, 4, generator=g)).argmax(1)
+
+
+class Net(nn.Module):
+    def __init__(self, gate=1.0):
+        super().__init__()
+        self.gate = gate
+        self.net = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+
+    def forward(self, x):
+        return self.net(x * self.gate)
+
+
+experiment = nnrecipe.Experiment(model=Net, train=(X, y), loss="cross_entropy", name="toy", hparams={"gate": GATE})
+"""
+
+
+def write(tmp_path, gate: float):
+    path = tmp_path / "toy.py"
+    path.write_text(EXPERIMENT.replace("GATE", str(gate)))
+    return path
+
+
+def test_clean_experiment_exits_0_and_writes_json_and_pictures(tmp_path, capsys):
+    code = main(["check", str(write(tmp_path, 1.0)), "--runs-dir", str(tmp_path / "runs"),
+                 "--only", "input_scale,batch_independence,input_independent_baseline"])
+    assert code == 0
+    (run_dir,) = (tmp_path / "runs").iterdir()
+    data = json.loads((run_dir / "check.json").read_text())
+    assert [r["name"] for r in data["results"]] == ["input_scale", "batch_independence", "input_independent_baseline"]
+    assert (run_dir / "input_batch.png").is_file()
+    assert "no check failed" in capsys.readouterr().out
+
+
+def test_failed_check_exits_1(tmp_path, capsys):
+    code = main(["check", str(write(tmp_path, 0.0)), "--runs-dir", str(tmp_path / "runs"),
+                 "--only", "input_independent_baseline"])
+    assert code == 1
+    assert "input_independent_baseline" in capsys.readouterr().out
+
+
+def test_unknown_check_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["check", str(write(tmp_path, 1.0)), "--only", "overfit"])
+    assert e.value.code == 2
+    assert "unknown checks ['overfit']" in capsys.readouterr().err
+
+
+def test_table_shows_the_fix_for_failures():
+    console = Console(record=True, width=200)
+    report = CheckReport([CheckResult(name="init_loss", status="fail", measured="loss 9.1", expected="2.3",
+                                      why="too confident", fix="shrink the last layer")])
+    render_check_table(report, console)
+    text = console.export_text()
+    assert "shrink the last layer" in text and "checks failed" in text and "too confident" in text
