@@ -86,3 +86,36 @@ def test_reports_update_ratio_per_layer(vectors):
     ratios = result.details["update_ratio"]
     assert set(ratios) == {"layers.0.weight", "layers.1.weight", "head.weight"}
     assert all(1e-5 < r < 1e-1 for r in ratios.values())
+
+
+def test_a_relu_reused_at_two_widths_is_measured_per_width(vectors):
+    class Shared(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a, self.b, self.act = nn.Linear(16, 32), nn.Linear(32, 8), nn.ReLU()
+            self.head = nn.Linear(8, 4)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.head(self.act(self.b(self.act(self.a(x)))))
+
+    result = flow(Shared(), vectors)
+    assert result.status == "pass"
+    assert set(result.details["dead_relu_fraction"]) == {"act", "act[8]"}
+
+
+def test_a_layer_whose_units_are_all_dead_fails(vectors):
+    model = Stack(registered=True)
+    with torch.no_grad():
+        model.layers[1].bias.fill_(-100.0)  # every unit of the second layer is off
+    result = flow(model, vectors)
+    assert result.status == "fail"
+    assert "layers.1.weight" in result.details["zero_grad"]
+
+
+def test_mostly_dead_relus_warn(vectors):
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    with torch.no_grad():
+        model[0].bias[:24].fill_(-100.0)  # 24 of 32 units never fire
+    result = flow(model, vectors)
+    assert result.status == "warn"
+    torch.testing.assert_close(result.details["dead_relu_fraction"]["1"], 0.75)

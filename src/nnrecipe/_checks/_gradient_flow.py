@@ -38,7 +38,8 @@ def _dead_relus(model: nn.Module, run: Any) -> dict[str, float]:
         def hook(module: nn.Module, args: tuple[Any, ...], out: torch.Tensor) -> None:
             if out.ndim >= 2:
                 alive = (out.detach() > 0).transpose(0, 1).reshape(out.shape[1], -1).any(1)
-                fired[name] = alive if name not in fired else fired[name] | alive
+                key = name if name not in fired or fired[name].shape == alive.shape else f"{name}[{out.shape[1]}]"
+                fired[key] = alive if key not in fired else fired[key] | alive  # a ReLU reused at another width gets its own entry
 
         return hook
 

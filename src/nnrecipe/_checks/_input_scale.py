@@ -45,7 +45,7 @@ def check_input_scale(ctx: CheckContext) -> CheckResult:
                            fix="find where the transform creates them (division by a zero std, log of 0)", details=details)
     stats = input_stats(x)
     details.update(stats)
-    mean, std = stats["mean"], stats["std"]
+    mean, std = float(stats["mean"]), float(stats["std"])  # type: ignore[arg-type]
     cm: list[float] = stats["channel_mean"]  # type: ignore[assignment]
     cs: list[float] = stats["channel_std"]  # type: ignore[assignment]
     worst_mean = max(range(len(cm)), key=lambda i: abs(cm[i]))

@@ -63,18 +63,23 @@ def find_output_layer(model: nn.Module, x: torch.Tensor) -> tuple[str, nn.Module
     return (name, layer) if width == outputs else None
 
 
-def _bias_for(model: nn.Module, x: torch.Tensor, y: torch.Tensor, task: TaskKind) -> tuple[str, nn.Module, torch.Tensor] | str:
+def _bias_of(layer: nn.Module) -> torch.Tensor | None:
+    bias = getattr(layer, "bias", None)
+    return bias if isinstance(bias, torch.Tensor) else None
+
+
+def _bias_for(model: nn.Module, x: torch.Tensor, y: torch.Tensor, task: TaskKind) -> tuple[str, torch.Tensor, torch.Tensor] | str:
     found = find_output_layer(model, x)
     if found is None:
         return "no linear or convolution layer produces the output directly"
     name, layer = found
-    bias = getattr(layer, "bias", None)
-    if not isinstance(bias, torch.Tensor):
+    bias = _bias_of(layer)
+    if bias is None:
         return f"the output layer {name!r} has no bias"
     prior = target_prior(y, task, bias.numel())
     if prior.bias.numel() != bias.numel():
         return f"the output layer {name!r} has {bias.numel()} outputs but the targets call for {prior.bias.numel()}"
-    return name, layer, prior.bias.to(bias.dtype)
+    return name, bias, prior.bias.to(bias.dtype)
 
 
 def fix_last_layer_init(model: nn.Module, train: Any, task: TaskKind | None = None) -> LastLayerInit:
@@ -113,10 +118,10 @@ def fix_last_layer_init(model: nn.Module, train: Any, task: TaskKind | None = No
         model.train(was_training)
     if isinstance(found, str):
         raise ValueError(f"cannot set the last-layer bias: {found}; set it by hand to the log class prior or target mean")
-    name, layer, bias = found
-    old = layer.bias.detach().flatten().tolist()  # type: ignore[union-attr]
+    name, param, bias = found
+    old = param.detach().flatten().tolist()
     with torch.no_grad():
-        layer.bias.copy_(bias.reshape(layer.bias.shape))  # type: ignore[union-attr, operator]
+        param.copy_(bias.reshape(param.shape))
     return LastLayerInit(name, old, bias.flatten().tolist())
 
 
@@ -140,17 +145,19 @@ def check_last_layer_init(ctx: CheckContext) -> CheckResult:
         return CheckResult(name=NAME, status="warn", measured=found, expected=EXPECTED,
                            why="the bias cannot be checked or fixed automatically",
                            fix="end the model with an nn.Linear that has a bias", details={})
-    name, layer, bias = found
+    name, param, bias = found
     now = seeded_loss(ctx, model, x, y)
     fixed_model = copy.deepcopy(model)
+    fixed_param = _bias_of(dict(fixed_model.named_modules())[name])
+    assert fixed_param is not None  # a copy of a layer that has one
     with torch.no_grad():
-        dict(fixed_model.named_modules())[name].bias.copy_(bias.reshape(layer.bias.shape))  # type: ignore[union-attr, operator]
+        fixed_param.copy_(bias.reshape(param.shape))
     fixed = seeded_loss(ctx, fixed_model, x, y)
     gain = (now - fixed) / max(abs(now), 1e-12)
-    details = {"layer": name, "bias": layer.bias.detach().flatten()[:10].tolist(),  # type: ignore[union-attr]
+    details = {"layer": name, "bias": param.detach().flatten()[:10].tolist(),
                "suggested_bias": bias.flatten()[:10].tolist(), "loss": now, "loss_with_suggested_bias": fixed}
     measured = (f"loss {now:.4g} with the current bias of {name!r}, {fixed:.4g} with the suggested one "
-                f"({_preview(bias)})")
+                f"({_preview(bias)})" + ("; fix_init applied it" if ctx.fix_init else ""))
     if now - fixed < 0.02 * max(abs(now), 1e-12) or now - fixed < 1e-3 or gain < 0.1:
         return CheckResult(name=NAME, status="pass", measured=measured, expected=EXPECTED, details=details)
     return CheckResult(

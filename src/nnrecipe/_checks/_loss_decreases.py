@@ -48,7 +48,7 @@ def check_loss_decreases(ctx: CheckContext) -> CheckResult:
     if run.diverged_at is None and not first - last >= 0.02 * abs(first) and (time.perf_counter() - start) * 5 < ctx.budget:
         run, _ = real_run(ctx, steps=4 * STEPS)  # a slow learner gets four times the steps
     losses = run.losses
-    details = {"losses": losses, "diverged_at": run.diverged_at, "timed_out": run.timed_out}
+    details: dict[str, object] = {"losses": losses, "diverged_at": run.diverged_at, "timed_out": run.timed_out}
     why = "a loss that does not decrease on the training set means nothing is learned: wrong learning " \
           "rate, wrong sign, a broken loss, or parameters missing from the optimizer"
     if run.diverged_at is not None:
