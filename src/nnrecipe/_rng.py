@@ -20,7 +20,8 @@ def seed_everything(seed: int) -> None:
 def rng_state() -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """The states of Python's, NumPy's and torch's generators as (JSON data, tensors)."""
     version, internal, gauss = random.getstate()
-    kind, keys, pos, has_gauss, cached = np.random.get_state()  # type: ignore[misc]
+    kind, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)  # type: ignore[misc]
+    assert isinstance(keys, np.ndarray)
     meta = {
         "python": [version, list(internal), gauss],
         "numpy": [kind, keys.tolist(), int(pos), int(has_gauss), float(cached)],

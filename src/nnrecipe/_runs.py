@@ -94,7 +94,7 @@ def write_run_config(
 
 def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     """Every row of ``metrics.jsonl`` (train and validation rows), skipping a torn last line."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     path = Path(run_dir) / METRICS
     if not path.exists():
         return rows

@@ -246,6 +246,7 @@ class Trainer:
                 last_checkpoint = (state.step, time.monotonic())
 
         def validate() -> dict[str, Any]:
+            assert val_src is not None
             row = {"step": state.step, "epoch": state.epoch, **evaluate_source(model, val_src, loss_fn, metrics, amp_dtype=amp_dtype, prefix="val_")}
             emit(row)
             if runlog is not None and cfg.histogram_every is None:
@@ -338,7 +339,7 @@ class Trainer:
             for cb in callbacks:
                 cb.on_train_end(logs)
             if runlog is not None:
-                last_val = next((r for r in reversed(history) if "val_loss" in r), {})
+                last_val: dict[str, Any] = next((r for r in reversed(history) if "val_loss" in r), {})
                 runlog.hparams(hparams if hparams is not None else cfg.to_dict(), {k: v for k, v in last_val.items() if k.startswith("val_")})
         finally:
             if runlog is not None:

@@ -57,7 +57,7 @@ def _generate(path: Path) -> None:
     # Write then rename: concurrent workers never read a half-written cache.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
     with os.fdopen(fd, "wb") as f:
-        np.savez(f, **{k: np.asarray(data[k]) for k in ("x", "y", "x_test", "y_test")})
+        np.savez(f, x=data["x"], y=data["y"], x_test=data["x_test"], y_test=data["y_test"])
     os.replace(tmp, path)
 
 
