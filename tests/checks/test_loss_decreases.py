@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+import nnrecipe
 from nnrecipe._checks import check
 
 
@@ -40,3 +41,9 @@ def test_learning_rate_too_small_fails(vectors):
 def test_gradient_ascent_fails(vectors):
     result = decreases(vectors, optimizer=lambda p: torch.optim.SGD(p, lr=0.05, maximize=True))
     assert result.status == "fail"
+
+
+def test_the_config_optimizer_is_used(vectors):
+    # The short runs train with the optimizer the config names, as nnrecipe.fit would.
+    assert decreases(vectors, config=nnrecipe.TrainConfig(optimizer="sgd", lr=0.5, momentum=0.0)).status == "pass"
+    assert decreases(vectors, config=nnrecipe.TrainConfig(optimizer="sgd", lr=1e-9)).status == "fail"

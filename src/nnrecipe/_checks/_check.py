@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._config import TrainConfig
 from .._experiment import ModelLike
 from .._losses import LossLike
 from ._baseline import check_input_independent_baseline
@@ -75,9 +76,7 @@ def check(
     skip: Iterable[str] | None = None,
     run_dir: str | Path | None = None,
     fix_init: bool = False,
-    lr: float = 3e-4,
-    batch_size: int = 32,
-    seed: int = 0,
+    config: TrainConfig | None = None,
     budget: float = 5.0,
 ) -> CheckReport:
     """Run the sanity checks of the recipe's second stage and return one verdict per check.
@@ -86,13 +85,13 @@ def check(
     fixed seed; nothing the caller passed is modified, and the global random state is restored.
 
     Args:
-        model: A fresh ``nn.Module`` (copied) or a factory returning one (called under ``seed``).
+        model: A fresh ``nn.Module`` (copied) or a factory returning one (called under the seed).
         train: Training data: ``(X, y)``, a ``Dataset`` or a ``DataLoader``.
         loss_fn: A loss name (``"cross_entropy"``...) or a callable ``(output, target) -> scalar``.
         val: Validation data, for the input-independent baseline (else a held-out quarter).
         task: ``"classification"``, ``"binary"``, ``"regression"`` or ``"autoregressive"``;
             inferred from the loss and targets when ``None``.
-        optimizer: Factory ``params -> Optimizer`` (default: Adam at ``lr``).
+        optimizer: Factory ``params -> Optimizer`` (default: the one ``config`` names).
         transform: The deterministic batch transform applied to inputs before the model
             (normalisation...). Augmentation is never applied by the checks.
         causal_dim: Time dimension of an autoregressive model's inputs; enables ``causality``.
@@ -100,9 +99,9 @@ def check(
         skip: Do not run these checks.
         run_dir: Folder for the decoded input pictures; ``None`` writes nothing.
         fix_init: Set the output layer's bias from the targets on every model copy first.
-        lr: Learning rate of the default optimizer.
-        batch_size: Batch size of the short training runs.
-        seed: Seed of samples and runs.
+        config: Optimizer, learning rate, batch size (capped at 32) and seed of the short
+            runs, as training will use them (default: the recipe's Adam at 3e-4, seed 0);
+            schedules and warmup are not applied.
         budget: Seconds each check may spend training.
 
     Returns:
@@ -126,8 +125,8 @@ def check(
         threads = torch.get_num_threads()
         try:
             ctx = CheckContext.build(
-                model, train, loss_fn, val=val, task=task, transform=transform, seed=seed,
-                optimizer=optimizer, lr=lr, batch_size=batch_size, budget=budget,
+                model, train, loss_fn, val=val, task=task, transform=transform, config=config,
+                optimizer=optimizer, budget=budget,
                 causal_dim=causal_dim, run_dir=Path(run_dir) if run_dir is not None else None, fix_init=fix_init,
             )
             if _small(ctx):

@@ -7,9 +7,7 @@ exactly the batch the model sees, and no check touches the user's model or data.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +15,11 @@ from typing import Any
 import torch
 from torch import nn
 
+from .._config import TrainConfig
 from .._data import DataSource, TensorData, as_source
 from .._experiment import ModelLike, build_model
 from .._losses import LossFn, LossLike, resolve_loss
+from .._optim import make_optimizer
 from .._task import TaskKind, infer_task
 
 __all__ = ["CheckContext", "CheckSkipped", "UserCodeError", "OptimizerFactory", "Transform"]
@@ -63,10 +63,9 @@ class CheckContext:
         X, y: A random training sample as the model sees it (after the transform).
         Xv, yv: A validation sample, or ``None`` when the user gave no validation data.
         all_y: Every training target when cheap to get (in-memory data), else ``y``.
-        optimizer: The user's optimizer factory ``params -> Optimizer`` or ``None`` (Adam).
-        lr: Learning rate used with the default optimizer.
-        batch_size: Examples per step in short training runs.
-        seed: Seed of every run and sample.
+        optimizer: The user's optimizer factory ``params -> Optimizer``, or ``None`` for the
+            one ``config`` names.
+        config: Training settings (optimizer, learning rate, batch size, seed) of the short runs.
         budget: Seconds each check may spend.
         causal_dim: The time dimension of autoregressive inputs, or ``None``.
         run_dir: Folder for pictures, or ``None``.
@@ -84,9 +83,7 @@ class CheckContext:
     yv: torch.Tensor | None
     all_y: torch.Tensor
     optimizer: OptimizerFactory | None = None
-    lr: float = 3e-4
-    batch_size: int = 32
-    seed: int = 0
+    config: TrainConfig = dataclasses.field(default_factory=TrainConfig)
     budget: float = 5.0
     causal_dim: int | None = None
     run_dir: Path | None = None
@@ -105,9 +102,11 @@ class CheckContext:
         task: str | None = None,
         transform: Transform | None = None,
         sample_size: int = 2048,
-        seed: int = 0,
+        config: TrainConfig | None = None,
         **options: Any,
     ) -> CheckContext:
+        config = config or TrainConfig()
+        seed = config.seed
         loss_fn, loss_name = resolve_loss(loss)
         train_src = as_source(train, name="train")
         X, y = _sample(train_src, sample_size, seed)
@@ -126,8 +125,21 @@ class CheckContext:
         yv = yv.to(device) if yv is not None else None
         return cls(
             model=model, loss=loss, loss_fn=loss_fn, loss_name=loss_name, task=kind,
-            X=X, y=y, Xv=Xv, yv=yv, all_y=all_y, seed=seed, device=device, **options,
+            X=X, y=y, Xv=Xv, yv=yv, all_y=all_y, config=config, device=device, **options,
         )
+
+    @property
+    def seed(self) -> int:
+        return self.config.seed
+
+    @property
+    def lr(self) -> float:
+        return self.config.lr
+
+    @property
+    def batch_size(self) -> int:
+        # Capped: a short run needs steps more than examples per step.
+        return min(self.config.batch_size, 32)
 
     def fresh_model(self) -> nn.Module:
         """A new copy of the user's model (a factory is called under the seed)."""
@@ -139,10 +151,10 @@ class CheckContext:
         return model
 
     def make_optimizer(self, model: nn.Module, lr: float | None = None) -> torch.optim.Optimizer:
-        """The user's optimizer on ``model``'s parameters (Adam at ``self.lr`` by default)."""
-        params = [p for p in model.parameters() if p.requires_grad]
+        """The user's optimizer on ``model``'s parameters (by default the one the config names)."""
         if self.optimizer is None:
-            return torch.optim.Adam(params, lr=self.lr if lr is None else lr)
+            return make_optimizer(self.config if lr is None else self.config.replace(lr=lr), model)
+        params = [p for p in model.parameters() if p.requires_grad]
         try:
             opt = self.optimizer(params)
         except Exception as e:
@@ -209,22 +221,3 @@ def _model_device(model: ModelLike) -> torch.device:
         for p in model.parameters():
             return p.device
     return torch.device("cpu")
-
-
-def entropy(p: torch.Tensor) -> float:
-    """Entropy in nats of a probability vector (zeros contribute nothing)."""
-    p = p[p > 0].double()
-    return float(-(p * p.log()).sum())
-
-
-def class_prior(y: torch.Tensor, num_classes: int) -> torch.Tensor:
-    counts = torch.bincount(y.reshape(-1).long().clamp(0, max(num_classes - 1, 0)), minlength=num_classes)
-    return counts.double() / max(int(counts.sum()), 1)
-
-
-def copy_without_grad(t: torch.Tensor) -> torch.Tensor:
-    return copy.deepcopy(t.detach())
-
-
-def log_ratio(a: float, b: float) -> float:
-    return math.log(max(a, 1e-12) / max(b, 1e-12))

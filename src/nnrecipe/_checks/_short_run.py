@@ -11,7 +11,6 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._config import TrainConfig
 from .._data import TensorData
 from .._trainer import Trainer
 from ..callbacks import Callback
@@ -96,10 +95,11 @@ def short_run(
     if ctx.optimizer is not None:
         return _own_loop(ctx, model, data, steps=steps, lr=lr, batch_size=size, on_step=on_step)
     recorder = _Recorder(on_step, ctx.budget)
-    config = TrainConfig(
-        lr=ctx.lr if lr is None else lr, batch_size=size, max_steps=steps, seed=ctx.seed,
-        device=ctx.device.type if ctx.device.type in ("cpu", "cuda", "mps") else "auto",  # type: ignore[arg-type]
-        tensorboard=False, log_every=steps, threads=torch.get_num_threads(),
+    config = ctx.config.replace(
+        lr=ctx.lr if lr is None else lr, batch_size=size, max_steps=steps, schedule="constant", warmup_steps=0,
+        device=ctx.device.type if ctx.device.type in ("cpu", "cuda", "mps") else "auto",
+        precision="fp32", tensorboard=False, log_every=steps, threads=torch.get_num_threads(),
+        val_every=None, checkpoint_every=None, histogram_every=None,
     )
     trainer = Trainer(config, callbacks=[recorder], metrics=[], runs_dir=None)
     trainer.fit(_Guarded(model, ctx.forward), data, ctx.compute_loss, task=ctx.task)

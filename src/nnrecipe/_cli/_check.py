@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         lambda: experiment.build_model(overrides, seed=config.seed),
         experiment.train, experiment.loss, val=experiment.val, task=experiment.task,
         causal_dim=args.causal_dim, only=args.only, skip=args.skip, run_dir=run_dir,
-        fix_init=args.fix_init, lr=config.lr, batch_size=min(config.batch_size, 64), seed=config.seed, budget=args.budget,
+        fix_init=args.fix_init, config=config, budget=args.budget,
     )
     render_check_table(report, console)
     atomic_write_text(run_dir / "check.json", report.to_json())
