@@ -55,10 +55,17 @@ class Representation:
             pick = rng.choice(len(X), size=min(sample, len(X)), replace=False)
             Z = rep._standardise(X[np.sort(pick)])
             Z = Z[np.isfinite(Z).all(1)]
-            from sklearn.utils.extmath import randomized_svd
+            Z = Z - Z.mean(0)
+            k = min(dim, *Z.shape)
+            if Z.shape[1] <= 1024:
+                # The covariance is small: its exact eigenvectors are cheaper than a randomized SVD.
+                _, vecs = np.linalg.eigh(Z.T.astype(np.float64) @ Z)
+                rep.components = vecs[:, ::-1][:, :k].T.astype(np.float32)
+            else:
+                from sklearn.utils.extmath import randomized_svd
 
-            _, _, vt = randomized_svd(Z - Z.mean(0), n_components=min(dim, *Z.shape), random_state=seed)
-            rep.components = vt.astype(np.float32)
+                _, _, vt = randomized_svd(Z, n_components=k, random_state=seed)
+                rep.components = vt.astype(np.float32)
         return rep
 
     def _standardise(self, x: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ report's gallery and summary, which are computed beforehand.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,38 +19,40 @@ if TYPE_CHECKING:
 __all__ = ["write_pictures"]
 
 
-def _draw(ax: Any, x: np.ndarray, shape: tuple[int, ...], title: str) -> None:
-    if input_kind(shape) == "image":
-        img = as_image(x, shape)
-        if img.ndim == 3:
-            lo, hi = float(img.min()), float(img.max())
-            img = (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)
-        ax.imshow(img, cmap="gray" if img.ndim == 2 else None)
-        ax.set_xticks([])
-        ax.set_yticks([])
-    else:
-        series = x.reshape(shape) if len(shape) == 2 else x.reshape(1, -1)
-        for s in series:
-            ax.plot(s, linewidth=0.8)
-        ax.tick_params(labelsize=5)
-    ax.set_title(title, fontsize=6)
+def _tile(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    img = as_image(x, shape).astype(np.float64)
+    lo, hi = float(img.min()), float(img.max())
+    img = (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)  # each tile on its own scale
+    return img if img.ndim == 3 else np.repeat(img[..., None], 3, axis=2)
 
 
 def _grid(rows: list[tuple[str, list[tuple[np.ndarray, str]]]], shape: tuple[int, ...], path: Path, title: str) -> None:
+    """One row per group. Images become one mosaic (one ``imshow``, fast for hundreds of
+    tiles); sequences and vectors become one line plot per row, examples side by side."""
     import matplotlib.pyplot as plt
 
     ncol = max(len(r[1]) for r in rows)
-    fig, axes = plt.subplots(len(rows), ncol, figsize=(1.3 * ncol + 1, 1.3 * len(rows) + 0.5), squeeze=False)
-    for r, (label, items) in enumerate(rows):
-        for c in range(ncol):
-            ax = axes[r][c]
-            if c < len(items):
-                _draw(ax, items[c][0], shape, items[c][1])
-            else:
-                ax.axis("off")
-        axes[r][0].set_ylabel(label, fontsize=7)
+    fig, axes = plt.subplots(len(rows), 1, figsize=(1.2 * ncol + 1.5, 1.1 * len(rows) + 0.6), squeeze=False)
+    for ax, (label, items) in zip(axes[:, 0], rows):
+        if input_kind(shape) == "image":
+            tiles = [_tile(x, shape) for x, _ in items]
+            pad = np.ones((tiles[0].shape[0], max(1, tiles[0].shape[1] // 8), 3))
+            ax.imshow(np.concatenate([t for tile in tiles for t in (tile, pad)], axis=1), interpolation="nearest")
+            width = tiles[0].shape[1] + pad.shape[1]
+            ax.set_xticks([width * k + tiles[0].shape[1] / 2 for k in range(len(items))])
+            ax.set_yticks([])
+        else:
+            length = int(np.prod(shape[-1:]))
+            for k, (x, _) in enumerate(items):
+                series = x.reshape(-1, length)
+                for line in series:
+                    ax.plot(np.arange(length) + k * (length * 1.1), line, linewidth=0.7)
+            ax.set_xticks([(k + 0.5) * length * 1.1 for k in range(len(items))])
+            ax.tick_params(axis="y", labelsize=5)
+        ax.set_xticklabels([t for _, t in items], fontsize=5)
+        ax.set_ylabel(label, fontsize=7)
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.99, top=0.93, bottom=0.04, hspace=0.45)
     fig.savefig(path, dpi=90)
     plt.close(fig)
 
@@ -87,7 +89,7 @@ def write_pictures(report: AuditReport, directory: Path) -> list[Path]:
                 ax.bar(edges[:-1], h["counts"], width=np.diff(edges), align="edge")
             ax.set_title(stat, fontsize=8)
             ax.tick_params(labelsize=6)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.04, right=0.99, bottom=0.12, top=0.88, wspace=0.35)
         fig.savefig(directory / "statistics.png", dpi=90)
         plt.close(fig)
         written.append(directory / "statistics.png")
@@ -100,7 +102,7 @@ def write_pictures(report: AuditReport, directory: Path) -> list[Path]:
         ax.set_xlabel("class")
         ax.set_ylabel("examples")
         ax.legend(fontsize=7)
-        fig.tight_layout()
+        fig.subplots_adjust(bottom=0.2)
         fig.savefig(directory / "labels.png", dpi=90)
         plt.close(fig)
         written.append(directory / "labels.png")
