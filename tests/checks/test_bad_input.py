@@ -63,3 +63,11 @@ def test_output_that_is_not_a_tensor_fails(vectors):
     result = check(Dict(), vectors, "cross_entropy", only=["eval_determinism"])["eval_determinism"]
     assert result.status == "fail"
     assert "returned dict" in result.measured
+
+
+def test_transform_that_raises_is_a_clear_value_error(vectors):
+    def broken(x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(-1, 7)
+
+    with pytest.raises(ValueError, match="the transform raised RuntimeError"):
+        check(nn.Linear(16, 4), vectors, "cross_entropy", transform=broken)

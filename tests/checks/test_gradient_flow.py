@@ -119,3 +119,12 @@ def test_mostly_dead_relus_warn(vectors):
     result = flow(model, vectors)
     assert result.status == "warn"
     torch.testing.assert_close(result.details["dead_relu_fraction"]["1"], 0.75)
+
+
+def test_parameterless_modules_in_a_list_are_fine(vectors):
+    class WithActivations(Stack):
+        def __init__(self) -> None:
+            super().__init__(registered=True)
+            self.activations = [nn.ReLU(), nn.Tanh()]  # no state: nothing to register
+
+    assert flow(WithActivations(), vectors).status == "pass"

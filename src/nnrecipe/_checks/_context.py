@@ -114,9 +114,15 @@ class CheckContext:
         if val is not None:
             Xv, yv = _sample(as_source(val, name="val"), max(sample_size // 4, 1), seed + 1)
         if transform is not None:
-            with torch.no_grad():
-                X = transform(X)
-                Xv = transform(Xv) if Xv is not None else None
+            try:
+                with torch.no_grad():
+                    X = transform(X)
+                    Xv = transform(Xv) if Xv is not None else None
+            except Exception as e:
+                raise ValueError(
+                    f"the transform raised {type(e).__name__} on a batch of shape {tuple(X.shape)}: {e}; "
+                    "it must map a batch of inputs to a batch of inputs"
+                ) from e
         all_y = train_src.y if isinstance(train_src, TensorData) else y
         kind = infer_task(all_y, loss, task)
         device = _model_device(model)

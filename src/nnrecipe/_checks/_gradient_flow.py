@@ -24,10 +24,15 @@ def unregistered_modules(model: nn.Module) -> dict[str, list[nn.Module]]:
     for prefix, module in model.named_modules():
         for attr, value in vars(module).items():
             items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
-            mods = [v for v in items if isinstance(v, nn.Module) and id(v) not in registered]
+            # Parameterless modules (activations, losses) in a list lose nothing by it.
+            mods = [v for v in items if isinstance(v, nn.Module) and id(v) not in registered and _has_state(v)]
             if mods and not attr.startswith("_"):
                 found[f"{prefix}.{attr}" if prefix else attr] = mods
     return found
+
+
+def _has_state(module: nn.Module) -> bool:
+    return any(True for _ in module.parameters()) or any(True for _ in module.buffers())
 
 
 def _dead_relus(model: nn.Module, run: Any) -> dict[str, float]:
