@@ -16,11 +16,12 @@ import torch
 from torch import nn
 
 from .._config import TrainConfig
-from .._data import DataSource, TensorData, as_source
+from .._data import TensorData, as_source
 from .._experiment import ModelLike, build_model
 from .._losses import LossFn, LossLike, resolve_loss
 from .._optim import make_optimizer
 from .._task import TaskKind, infer_task
+from ._sample import model_device, sample
 
 __all__ = ["CheckContext", "CheckSkipped", "UserCodeError", "OptimizerFactory", "Transform"]
 
@@ -34,21 +35,6 @@ class CheckSkipped(Exception):
 
 class UserCodeError(Exception):
     """The user's model, loss or optimizer raised or returned something unusable."""
-
-
-def _sample(source: DataSource, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    if isinstance(source, TensorData):
-        g = torch.Generator().manual_seed(seed)
-        idx = torch.randperm(len(source), generator=g)[:n].to(source.X.device)
-        return source.X[idx], source.y[idx]
-    xs, ys, got = [], [], 0
-    for x, y in source.batches(min(n, 256), seed=seed, epoch=0, shuffle=True):
-        xs.append(torch.as_tensor(x))
-        ys.append(torch.as_tensor(y))
-        got += len(xs[-1])
-        if got >= n:
-            break
-    return torch.cat(xs)[:n], torch.cat(ys)[:n]
 
 
 @dataclasses.dataclass(eq=False)
@@ -109,10 +95,10 @@ class CheckContext:
         seed = config.seed
         loss_fn, loss_name = resolve_loss(loss)
         train_src = as_source(train, name="train")
-        X, y = _sample(train_src, sample_size, seed)
+        X, y = sample(train_src, sample_size, seed)
         Xv = yv = None
         if val is not None:
-            Xv, yv = _sample(as_source(val, name="val"), max(sample_size // 4, 1), seed + 1)
+            Xv, yv = sample(as_source(val, name="val"), max(sample_size // 4, 1), seed + 1)
         if transform is not None:
             try:
                 with torch.no_grad():
@@ -125,7 +111,7 @@ class CheckContext:
                 ) from e
         all_y = train_src.y if isinstance(train_src, TensorData) else y
         kind = infer_task(all_y, loss, task)
-        device = _model_device(model)
+        device = model_device(model)
         X, y = X.to(device), y.to(device)
         Xv = Xv.to(device) if Xv is not None else None
         yv = yv.to(device) if yv is not None else None
@@ -220,10 +206,3 @@ class CheckContext:
 
     def num_classes(self, out: torch.Tensor) -> int:
         return int(out.shape[-1]) if out.ndim >= 2 else 1
-
-
-def _model_device(model: ModelLike) -> torch.device:
-    if isinstance(model, nn.Module):
-        for p in model.parameters():
-            return p.device
-    return torch.device("cpu")
