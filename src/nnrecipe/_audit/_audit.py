@@ -22,7 +22,7 @@ from ._labels import analyse_labels
 from ._load import load_split
 from ._near import near_duplicates
 from ._neighbors import Representation
-from ._outliers import extremes, histogram, log_values, outlier_scores, robust_scale
+from ._outliers import extremes, histogram, outlier_findings
 from ._report import AuditReport
 from ._split import LoadedSplit
 from ._stats import SplitStats, compute_stats
@@ -130,25 +130,7 @@ def audit(
     near_findings, near_summary = near_duplicates(splits, stats, rows, Z, cfg)
     findings += near_findings
     lap("neighbors")
-    reference = {k: robust_scale(v[rows["train"]]) for k, v in log_values(stats["train"].values).items()}
-    outliers: list[tuple[float, str, int, str]] = []
-    for n, s in splits.items():
-        scores = outlier_scores(log_values(stats[n].values), reference)
-        for stat, z in scores.items():
-            for r in np.flatnonzero(z > cfg.outlier_z):
-                outliers.append((float(z[r]), n, int(s.index[r]), stat))
-    if outliers:
-        best: dict[tuple[str, int], tuple[float, str]] = {}
-        for z, n, i, stat in sorted(outliers, reverse=True):
-            best.setdefault((n, i), (z, stat))
-        findings.append(
-            Finding(
-                "outliers", "warn",
-                f"{len(best)} examples have a statistic more than {cfg.outlier_z:g} robust deviations "
-                "from the train median; outliers usually reveal a data or preprocessing bug: look at them.",
-                list(best), {"statistic": [v[1] for v in best.values()], "z": [round(v[0], 2) for v in best.values()]},
-            )
-        )
+    findings += outlier_findings(splits, stats, rows["train"], cfg.outlier_z)
     lap("outliers")
     scale, scale_summary = scale_findings(stats["train"].moments)
     findings += scale

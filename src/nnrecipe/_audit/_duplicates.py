@@ -68,7 +68,7 @@ def exact_duplicates(splits: Mapping[str, LoadedSplit], stats: Mapping[str, Spli
     conflicts: list[tuple[str, int]] = []
     for n, s in splits.items():
         ok = np.flatnonzero(stats[n].finite)
-        for g in hash_groups(stats[n].hashes[ok], lambda r, s=s, ok=ok: s.X[ok[r]]):
+        for g in hash_groups(stats[n].hashes[ok], _rows_of(s.X, ok)):
             members = ok[g]
             dups += [(n, int(s.index[r])) for r in members]
             groups_out.append([[n, int(s.index[r])] for r in members])
@@ -118,3 +118,7 @@ def _exact_leakage(splits: Mapping[str, LoadedSplit], stats: Mapping[str, SplitS
             leaked, {"pairs": pairs},
         )
     ]
+
+
+def _rows_of(X: np.ndarray, positions: np.ndarray) -> Callable[[int], np.ndarray]:
+    return lambda r: X[positions[r]]

@@ -162,7 +162,9 @@ def _regression(splits: Mapping[str, LoadedSplit], flat: Mapping[str, np.ndarray
     summary: dict[str, Any] = {"task": "regression", "targets": {}}
     missing: list[tuple[str, int]] = []
     for name, s in splits.items():
-        y = s.y.reshape(len(s.y), -1).astype(np.float64)  # type: ignore[union-attr]
+        if s.y is None:
+            continue
+        y = s.y.reshape(len(s.y), -1).astype(np.float64)
         bad = ~np.isfinite(y).all(1)
         missing += [(name, int(i)) for i in s.index[bad]]
         good = y[~bad]

@@ -12,7 +12,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["RobustScale", "robust_scale", "outlier_scores", "extremes", "histogram", "ONE_SIDED"]
+from ._finding import Finding
+from ._split import LoadedSplit
+from ._stats import SplitStats
+
+__all__ = ["RobustScale", "robust_scale", "outlier_scores", "outlier_findings", "extremes", "histogram"]
 
 # Only large values of these are suspicious: a small nearest-neighbour distance is a
 # near duplicate, reported on its own.
@@ -101,3 +105,35 @@ def histogram(values: np.ndarray, *, bins: int = 30) -> dict[str, list[float]]:
         return {"counts": [], "edges": []}
     counts, edges = np.histogram(v, bins=bins)
     return {"counts": counts.astype(float).tolist(), "edges": edges.tolist()}
+
+
+def outlier_findings(
+    splits: Mapping[str, LoadedSplit], stats: Mapping[str, SplitStats], train_rows: np.ndarray, z_max: float
+) -> list[Finding]:
+    """One ``outliers`` finding: every example with a statistic beyond ``z_max``, worst first.
+
+    Args:
+        splits: The loaded splits.
+        stats: Their statistics, ``nn_distance`` included.
+        train_rows: The finite training rows, which define the reference scale.
+        z_max: The robust z-score above which an example is an outlier.
+    """
+    reference = {k: robust_scale(v[train_rows]) for k, v in log_values(stats["train"].values).items()}
+    hits: list[tuple[float, str, int, str]] = []
+    for n, s in splits.items():
+        for stat, z in outlier_scores(log_values(stats[n].values), reference).items():
+            hits += [(float(z[r]), n, int(s.index[r]), stat) for r in np.flatnonzero(z > z_max)]
+    if not hits:
+        return []
+    worst: dict[tuple[str, int], tuple[float, str]] = {}
+    for score, n, i, stat in sorted(hits, reverse=True):
+        worst.setdefault((n, i), (score, stat))
+    return [
+        Finding(
+            "outliers", "warn",
+            f"{len(worst)} examples have a statistic more than {z_max:g} robust deviations from the "
+            "train median; outliers usually reveal a data or preprocessing bug: look at them.",
+            list(worst),
+            {"statistic": [v[1] for v in worst.values()], "z": [round(v[0], 2) for v in worst.values()]},
+        )
+    ]
