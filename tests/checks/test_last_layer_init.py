@@ -32,7 +32,7 @@ def test_balanced_classes_pass(vectors):
 
 def test_imbalanced_classes_warn(vectors):
     X, _ = vectors
-    y = (torch.arange(len(X)) % 20 == 0).long()  # 5% positives
+    y = (torch.arange(len(X)) % 10 == 0).long()  # 10% positives
     model = nn.Linear(16, 2)
     with torch.no_grad():
         model.bias.zero_()
