@@ -156,7 +156,8 @@ def check_last_layer_init(ctx: CheckContext) -> CheckResult:
     gain = (now - fixed) / max(abs(now), 1e-12)
     details = {"layer": name, "bias": param.detach().flatten()[:10].tolist(),
                "suggested_bias": bias.flatten()[:10].tolist(), "loss": now, "loss_with_suggested_bias": fixed}
-    measured = (f"loss {now:.4g} with the current bias of {name!r}, {fixed:.4g} with the suggested one "
+    label = repr(name) if name else "the model"
+    measured = (f"loss {now:.4g} with the current bias of {label}, {fixed:.4g} with the suggested one "
                 f"({_preview(bias)})" + ("; fix_init applied it" if ctx.fix_init else ""))
     if now - fixed < 0.02 * max(abs(now), 1e-12) or now - fixed < 1e-3 or gain < 0.1:
         return CheckResult(name=NAME, status="pass", measured=measured, expected=EXPECTED, details=details)
