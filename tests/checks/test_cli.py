@@ -73,3 +73,25 @@ def test_table_shows_the_fix_for_failures():
     render_check_table(report, console)
     text = console.export_text()
     assert "shrink the last layer" in text and "checks failed" in text and "too confident" in text
+
+
+REGRESSION = """
+import torch
+from torch import nn
+import nnrecipe
+
+g = torch.Generator().manual_seed(0)
+X = torch.randn(256, 8, generator=g)
+y = X @ torch.randn(8, generator=g) + 100.0  # targets far from zero
+experiment = nnrecipe.Experiment(model=lambda: nn.Linear(8, 1), train=(X, y), loss="mse", name="offset")
+"""
+
+
+@pytest.mark.parametrize(("flags", "code"), [([], 1), (["--fix-init"], 0)])
+def test_fix_init_sets_the_output_bias_before_checking(tmp_path, capsys, flags, code):
+    path = tmp_path / "offset.py"
+    path.write_text(REGRESSION)
+    argv = ["check", str(path), "--runs-dir", str(tmp_path / "runs"), "--only", "last_layer_init", *flags]
+    assert main(argv) == code
+    out = capsys.readouterr().out
+    assert ("fix_last_layer_init(model, train)" in out) == (code == 1)
