@@ -221,8 +221,6 @@ class Trainer:
         state = TrainerState(model, optimizer, run_dir, total_steps)
         for cb in callbacks:
             cb.set_trainer(state)
-        runlog = None if run_dir is None else RunLog(run_dir, tensorboard=cfg.tensorboard, resume_step=resume_state["step"] if resume_state else None)
-        history: list[dict[str, Any]] = read_metrics(run_dir) if resume_state and run_dir else []
         window_sum, window_n, grad_norm = 0.0, 0, None
         epoch_rng = rng_state()
         logs: dict[str, Any] = {}
@@ -230,6 +228,9 @@ class Trainer:
             cb.on_train_begin(logs)
         if resume_state is not None:
             window_sum, window_n, epoch_rng = self._restore(resume_state, state, optimizer, scaler)
+        runlog = None if run_dir is None else RunLog(run_dir, tensorboard=cfg.tensorboard, resume_step=resume_state["step"] if resume_state else None)
+        # Rows after the checkpoint (written by the interrupted run) are dropped by RunLog.
+        history: list[dict[str, Any]] = read_metrics(run_dir) if resume_state and run_dir else []
 
         def emit(row: dict[str, Any]) -> None:
             history.append(row)
@@ -257,6 +258,7 @@ class Trainer:
 
         start = time.perf_counter()
         stop = False
+        due = False
         model.train()
         try:
             while state.step < total_steps and not stop:
@@ -315,7 +317,8 @@ class Trainer:
                         validate()
                         stop = stop or any(cb.stop_training for cb in callbacks)
                         checkpoint()
-                    if cfg.checkpoint_every and state.step % cfg.checkpoint_every == 0:
+                    due = bool(cfg.checkpoint_every) and state.step % cfg.checkpoint_every == 0
+                    if due and not end_of_epoch:  # at an epoch's end, after its validation
                         checkpoint(force=True)
                     if stop or state.step >= total_steps:
                         break
@@ -329,7 +332,7 @@ class Trainer:
                     for cb in callbacks:
                         cb.on_epoch_end(state.epoch - 1, epoch_logs)
                     stop = stop or any(cb.stop_training for cb in callbacks)
-                    checkpoint()
+                    checkpoint(force=due)
                 elif state.step >= total_steps or stop:
                     # Stopped mid-epoch: validate the final weights unless just done.
                     if val_src is not None and not (history and "val_loss" in history[-1] and history[-1]["step"] == state.step):
@@ -360,7 +363,11 @@ class Trainer:
             if ckpt is None:
                 raise CheckpointError(f"{run_dir} has no checkpoint to resume from (it stopped before the first one); start a new run")
             log.info("resuming %s from %s", run_dir, ckpt.name)
-            return run_dir, read_checkpoint(ckpt, model)
+            state = read_checkpoint(ckpt, model)
+            if state["config"] != self.config.to_dict():
+                changed = sorted(k for k in state["config"] if state["config"][k] != self.config.to_dict().get(k))
+                raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
+            return run_dir, state
         if self.runs_dir is None:
             return None, None
         run_dir = create_run_dir(self.runs_dir, self.name)
@@ -392,9 +399,6 @@ class Trainer:
             shutil.rmtree(path, ignore_errors=True)
 
     def _restore(self, ckpt: dict[str, Any], state: TrainerState, optimizer: torch.optim.Optimizer, scaler: Any) -> tuple[float, int, Any]:
-        if ckpt["config"] != self.config.to_dict():
-            changed = sorted(k for k in ckpt["config"] if ckpt["config"][k] != self.config.to_dict().get(k))
-            raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
         optimizer.load_state_dict(ckpt["optimizer"])
         if scaler is not None and ckpt["scaler"] is not None:
             scaler.load_state_dict(ckpt["scaler"])

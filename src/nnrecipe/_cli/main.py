@@ -45,6 +45,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # The library logs what a user of the CLI wants to see (the model summary, resumes,
+    # early stops) at INFO; the CLI shows it as plain lines.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    library = logging.getLogger("nnrecipe")
+    library.setLevel(logging.DEBUG if args.debug else logging.INFO)
+    library.addHandler(handler)
+    library.propagate = False
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
