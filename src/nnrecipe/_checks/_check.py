@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -158,4 +159,4 @@ def _run_one(name: str, ctx: CheckContext) -> CheckResult:
         log.debug("check %s raised:\n%s", name, traceback.format_exc())
         result = CheckResult(name=name, status="fail", measured=f"{type(e).__name__}: {e}", expected="the check runs",
                              why="running this check raised an error", fix="rerun with --debug for the traceback")
-    return CheckResult(**{**result.__dict__, "seconds": time.perf_counter() - start})
+    return dataclasses.replace(result, seconds=time.perf_counter() - start)
