@@ -4,7 +4,9 @@ Both train the same MLP on MNIST-1D with the same batch size, steps, seed and on
 thread. The hand loop slices pre-permuted tensors per epoch (the fastest plain PyTorch
 way); nnrecipe runs with its default callbacks and logging: a run folder, JSONL + CSV
 metrics, TensorBoard events, a resumable checkpoint each epoch, TerminateOnNaN.
-Repetitions alternate between the two so that machine noise hits both alike.
+Repetitions alternate between the two so that machine noise hits both alike, and times
+are CPU seconds of the process (all its threads, TensorBoard's writer included): on a
+shared machine, wall time mostly measures the neighbours.
 
     python benchmarks/trainer_overhead.py [--steps 3000] [--repeats 5]
 
@@ -34,7 +36,7 @@ def hand_loop(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
     model = MLP(40, 10, hidden=128)
     opt = torch.optim.Adam(model.parameters(), lr=3e-4)
     per_epoch = -(-len(X) // BATCH)
-    start = time.perf_counter()
+    start = time.process_time()
     step = 0
     epoch = 0
     while step < steps:
@@ -51,7 +53,7 @@ def hand_loop(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
                 break
         epoch += 1
     del loss_value
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
@@ -59,9 +61,9 @@ def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
     model = MLP(40, 10, hidden=128)
     config = nnrecipe.TrainConfig(max_steps=steps, batch_size=BATCH, threads=1)
     with tempfile.TemporaryDirectory() as runs:
-        start = time.perf_counter()
+        start = time.process_time()
         nnrecipe.fit(model, (X, y), "cross_entropy", config=config, runs_dir=runs)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
 
 def lightning_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float | None:
@@ -89,9 +91,9 @@ def lightning_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float | None:
     with tempfile.TemporaryDirectory() as root:
         trainer = L.Trainer(max_steps=steps, accelerator="cpu", devices=1, default_root_dir=root,
                             enable_model_summary=False, enable_progress_bar=False, logger=False)
-        start = time.perf_counter()
+        start = time.process_time()
         trainer.fit(Module(), loader)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
 
 def main() -> None:

@@ -375,6 +375,8 @@ class Trainer:
         hp = dict(hparams) if hparams is not None else self.config.to_dict()
         write_run_config(run_dir, hp, {"name": self.name, "train_config": self.config.to_dict(), **self.record}, parent)
         (run_dir / "summary.txt").write_text(summary.to_text() + "\n")
+        # Only runs with a folder are a user's runs; short internal runs (checks) stay quiet.
+        log.info("model summary:\n%s", summary.to_text())
         return run_dir, None
 
     def _checkpoint(self, run_dir: Path, state: TrainerState, scaler: Any, window_sum: float, window_n: int, epoch_rng: Any) -> None:
@@ -471,7 +473,6 @@ def _summary(model: nn.Module, example: torch.Tensor) -> ModelSummary:
             f"(dtype {example.dtype}): {type(e).__name__}: {e}. Check that the data has the "
             "shape the model's first layer expects."
         ) from e
-    log.info("model summary:\n%s", summary.to_text())
     return summary
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from rich.console import Console
 from safetensors.torch import load_model
 
+from .._audit import audit
+from .._checkpoint import atomic_write_text
+from .._checks import check
 from .._demo import mnist1d_experiment
 from .._evaluate import evaluate
 from .._fit import fit_experiment
+from .._runs import create_run_dir
 from ..callbacks import ModelCheckpoint, ProgressBar
+from ._audit import render_audit_summary
+from ._check import render_check_table
 from ._common import add_runs_dir
 from ._fit import print_result
 
@@ -20,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "demo",
         help="run the recipe end to end on MNIST-1D (offline)",
-        description="Build MNIST-1D offline (cached), hold out a validation split, train the "
-        "reference residual CNN with the recipe's defaults, and report test accuracy.",
+        description="Build MNIST-1D offline (cached), hold out a validation split, audit the data, "
+        "run the sanity checks on the reference residual CNN, train it with the recipe's defaults, "
+        "and report test accuracy.",
     )
     p.add_argument("--epochs", type=int, default=None, help="training epochs (default: 20)")
     add_runs_dir(p)
@@ -34,6 +42,26 @@ def run(args: argparse.Namespace) -> int:
     console.rule("[bold]nnrecipe demo: MNIST-1D")
     experiment = mnist1d_experiment(**({"epochs": args.epochs} if args.epochs else {}))
     console.print(f"data: {len(experiment.train[0])} train, {len(experiment.val[0])} validation, {len(experiment.test[0])} test sequences of length 40")
+
+    console.rule("[bold]Stage 1: become one with the data (nnrecipe audit)")
+    audit_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-audit")
+    report = audit(experiment.train, val=experiment.val, test=experiment.test)
+    report.save(audit_dir)
+    render_audit_summary(report, console)
+    console.print(f"audit folder: {audit_dir}")
+
+    console.rule("[bold]Stage 2: skeleton and dumb baselines (nnrecipe check)")
+    config = experiment.train_config()
+    check_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-check")
+    checks = check(
+        lambda: experiment.build_model(seed=config.seed), experiment.train, experiment.loss,
+        val=experiment.val, config=config, run_dir=check_dir,
+    )
+    atomic_write_text(check_dir / "check.json", checks.to_json())
+    render_check_table(checks, console)
+    if not checks.ok:
+        console.print("[bold red]a check failed: fix it before training (the demo stops here)[/]")
+        return 1
 
     console.rule("[bold]Stage 3: fit the reference CNN with the recipe's defaults")
     checkpoint = ModelCheckpoint(monitor="val_accuracy", save_top_k=1)
