@@ -73,11 +73,15 @@ def write_checkpoint(folder: Path, name: str, model: nn.Module, state: dict[str,
     tmp = folder / f".{name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    tensors: dict[str, torch.Tensor] = {}
-    meta = encode(state, tensors)
-    save_model(model, str(tmp / "model.safetensors"))
-    save_file(tensors, str(tmp / "state.safetensors"))
-    atomic_write_text(tmp / "state.json", json.dumps(meta))
+    try:
+        tensors: dict[str, torch.Tensor] = {}
+        meta = encode(state, tensors)
+        save_model(model, str(tmp / "model.safetensors"))
+        save_file(tensors, str(tmp / "state.safetensors"))
+        atomic_write_text(tmp / "state.json", json.dumps(meta))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)
@@ -100,7 +104,10 @@ def read_checkpoint(path: Path, model: nn.Module) -> dict[str, Any]:
     for part in ("model.safetensors", "state.safetensors", "state.json"):
         if not (path / part).is_file():
             raise CheckpointError(f"checkpoint {path} has no {part}; it is not an nnrecipe checkpoint")
-    missing, unexpected = load_model(model, str(path / "model.safetensors"), strict=False)
+    try:
+        missing, unexpected = load_model(model, str(path / "model.safetensors"), strict=False)
+    except RuntimeError as e:  # shapes differ
+        raise CheckpointError(f"checkpoint {path} does not match the model: {e}; resume with the same model and hyperparameters") from None
     if missing or unexpected:
         raise CheckpointError(
             f"checkpoint {path} does not match the model: missing {sorted(missing)[:5]}, "
