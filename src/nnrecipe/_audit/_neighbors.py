@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._ivf import IVFIndex
 from ._stats import FeatureMoments
 
 __all__ = ["Representation", "Neighbors", "build_neighbors", "query", "calibrated_threshold"]
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 _NEAR_Z = 5.0
 # ...and in any case closer than this fraction of the typical nearest distance.
 _NEAR_CAP = 0.25
+# Splits larger than this use the inverted-file index instead of the hnswlib graph.
+_GRAPH_MAX = 20_000
 
 
 @dataclasses.dataclass
@@ -91,7 +94,8 @@ class Neighbors:
     """The ``k`` nearest other examples of every example of one split.
 
     Attributes:
-        index: The hnswlib index over the split's embeddings (queried for leakage).
+        index: The index over the split's embeddings (queried for leakage): hnswlib's graph
+            for up to ``_GRAPH_MAX`` rows, an :class:`IVFIndex` beyond.
         ids: ``(m, k)`` positions of the neighbours, nearest first.
         dist: ``(m, k)`` Euclidean distances in the representation.
     """
@@ -102,18 +106,24 @@ class Neighbors:
 
 
 def build_neighbors(Z: np.ndarray, *, k: int = 5, seed: int = 0) -> Neighbors:
-    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately)."""
+    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately).
+
+    Up to ``_GRAPH_MAX`` rows an hnswlib graph built with generous settings is close to
+    exact. Beyond, a graph good enough to keep near-duplicate recall high costs minutes on
+    two cores, so an inverted-file index searches exactly within k-means cells instead.
+    """
+    m, dim = Z.shape
+    k = min(k, m - 1)
+    if m > _GRAPH_MAX:
+        ivf = IVFIndex(Z, seed=seed)
+        ids, dist = ivf.search(Z, k, exclude=np.arange(m))
+        return Neighbors(index=ivf, ids=ids, dist=dist)
     import hnswlib
 
-    m, dim = Z.shape
-    big = m > 200_000
-    # Small graphs and a short search list: near duplicates are far closer than anything
-    # else, so even a rough graph finds them; this keeps a million rows under a minute.
     index = hnswlib.Index(space="l2", dim=dim)
-    index.init_index(max_elements=m, M=8 if big else 16, ef_construction=32 if big else 64, random_seed=seed)
+    index.init_index(max_elements=m, M=16, ef_construction=100, random_seed=seed)
     index.add_items(Z, np.arange(m))
-    k = min(k, m - 1)
-    index.set_ef(max(2 * (k + 1), 16))
+    index.set_ef(max(4 * (k + 1), 48))
     labels, sq = index.knn_query(Z, k=k + 1)
     labels = labels.astype(np.int64)
     # Drop each row's own entry; with exact duplicates it need not come first.
@@ -128,6 +138,9 @@ def build_neighbors(Z: np.ndarray, *, k: int = 5, seed: int = 0) -> Neighbors:
 
 def query(neighbors: Neighbors, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The nearest indexed row to each row of ``Z``: ``(positions, distances)``."""
+    if isinstance(neighbors.index, IVFIndex):
+        ids, dist = neighbors.index.search(Z, 1)
+        return ids[:, 0], dist[:, 0]
     labels, sq = neighbors.index.knn_query(Z, k=1)  # type: ignore[attr-defined]
     return labels[:, 0].astype(np.int64), np.sqrt(np.maximum(sq[:, 0], 0.0))
 
