@@ -75,3 +75,16 @@ def test_a_user_feature_function_replaces_the_representation(digits: tuple[np.nd
     assert sum(calls) == len(X)
     assert report.summary["neighbors"]["representation_dim"] == 16
     assert {("train", 3), ("train", 7)} <= report.flagged("near_duplicates")
+
+
+def test_a_torch_module_can_supply_the_features(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    import torch
+
+    X, y = digits
+    X = X.copy()
+    X[7] = X[3] + 0.01
+    torch.manual_seed(0)
+    embed = torch.nn.Sequential(torch.nn.Linear(64, 12), torch.nn.Tanh())
+    report = audit((X, y), features=embed, config=AuditConfig(label_errors=False))
+    assert report.summary["neighbors"]["representation_dim"] == 12
+    assert {("train", 3), ("train", 7)} <= report.flagged("near_duplicates")

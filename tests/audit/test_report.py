@@ -48,3 +48,8 @@ def test_the_gallery_shows_every_class_and_the_extremes(dirty_report: AuditRepor
     assert all(len(v) == 8 for v in g.per_class.values())
     highest_norm = g.extremes["norm"][4]  # lowest four, then highest first
     assert highest_norm[:2] == ("train", 400)
+
+
+def test_non_finite_summary_values_become_null_in_json() -> None:
+    report = AuditReport([], {"neighbors": {"median_nearest": float("inf"), "values": [1.0, float("nan")]}})
+    assert json.loads(report.to_json())["summary"]["neighbors"] == {"median_nearest": None, "values": [1.0, None]}

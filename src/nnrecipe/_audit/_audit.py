@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from .._errors import DataError
 from ._config import AuditConfig
@@ -60,7 +61,7 @@ def audit(
     val: Any = None,
     test: Any = None,
     label_column: str = "label",
-    features: Callable[[np.ndarray], np.ndarray] | None = None,
+    features: Callable[[np.ndarray], np.ndarray] | torch.nn.Module | None = None,
     pred_probs: Mapping[str, np.ndarray] | None = None,
     config: AuditConfig | None = None,
 ) -> AuditReport:
@@ -73,9 +74,10 @@ def audit(
         val: Validation data in the same forms.
         test: Test data in the same forms.
         label_column: The label column of CSV files.
-        features: A function from a batch of flat inputs ``(b, d)`` to embeddings
-            ``(b, k)`` (e.g. a trained model's penultimate layer); the nearest neighbours
-            then compare those instead of the standardised inputs.
+        features: A module taking a batch of inputs in their original shape, or a function
+            from flat inputs ``(b, d)`` (numpy), returning embeddings ``(b, k)``, e.g. a
+            trained model's penultimate layer; the nearest neighbours then compare those
+            instead of the standardised inputs.
         pred_probs: Out-of-sample class probabilities from your model per split name, rows
             in the split's order; used for label errors instead of the baseline.
         config: Thresholds and switches; :class:`AuditConfig` defaults otherwise.
@@ -123,7 +125,7 @@ def audit(
     findings += exact_duplicates(splits, stats, labels.classes)
     lap("exact_duplicates")
     rep = Representation.fit(splits["train"].X[stats["train"].finite], stats["train"].moments, dim=cfg.index_dim, seed=cfg.seed)
-    rep.features = features
+    rep.features = _as_feature_fn(features, splits["train"].shape)
     rows = {n: np.flatnonzero(stats[n].finite) for n in splits}
     Z = {n: rep.transform(s.X if len(rows[n]) == len(s) else s.X[rows[n]]) for n, s in splits.items()}
     lap("representation")
@@ -172,3 +174,23 @@ def audit(
     summary["timings"] = timings
     log.info("audit finished in %.1f s", sum(timings.values()))
     return AuditReport(findings, summary, gallery)
+
+
+def _as_feature_fn(
+    features: Callable[[np.ndarray], np.ndarray] | torch.nn.Module | None, shape: tuple[int, ...]
+) -> Callable[[np.ndarray], np.ndarray] | None:
+    if not isinstance(features, torch.nn.Module):
+        return features
+    module = features.eval()
+    param = next(module.parameters(), None)
+    device = param.device if param is not None else torch.device("cpu")
+
+    def embed(x: np.ndarray) -> np.ndarray:
+        outs = []
+        with torch.no_grad():
+            for lo in range(0, len(x), 1024):  # bounded activations whatever the chunk size
+                batch = torch.from_numpy(np.ascontiguousarray(x[lo : lo + 1024])).reshape(-1, *shape).to(device)
+                outs.append(module(batch).reshape(len(batch), -1).float().cpu().numpy())
+        return np.concatenate(outs)
+
+    return embed

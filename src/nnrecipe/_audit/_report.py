@@ -84,7 +84,9 @@ class AuditReport:
         return {e for f in self.findings if f.kind in kinds for e in f.examples}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings], "summary": self.summary}
+        """The report as JSON-ready data; non-finite numbers become ``None``."""
+        data = {"ok": self.ok, "findings": [f.to_dict() for f in self.findings], "summary": self.summary}
+        return dict(_finite(data))
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """The report as JSON: every finding with all its examples, and the summary."""
@@ -114,6 +116,17 @@ class AuditReport:
 
             write_pictures(self, out / "pictures")
         return out / "audit.json"
+
+
+def _finite(obj: Any) -> Any:
+    """Replace NaN and infinities (an isolated example's distance) by None, recursively."""
+    if isinstance(obj, float | np.floating):
+        return float(obj) if np.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def _jsonable(obj: Any) -> Any:
