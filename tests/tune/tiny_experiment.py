@@ -1,14 +1,20 @@
 """A seconds-long experiment for tuning tests: a small MLP on scikit-learn's 8x8 digits."""
 
+import importlib.util
+from pathlib import Path
+
+import numpy as np
 import torch
-from sklearn.datasets import load_digits
 
 import nnrecipe
 from nnrecipe.models import MLP
 
-_digits = load_digits()
-_x = torch.tensor(_digits.data, dtype=torch.float32) / 16.0
-_y = torch.tensor(_digits.target)
+# scikit-learn's digits file, read directly: importing sklearn would cost each worker seconds.
+_spec = importlib.util.find_spec("sklearn")
+assert _spec is not None and _spec.submodule_search_locations
+_data = np.loadtxt(Path(list(_spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
+_x = torch.tensor(_data[:, :-1], dtype=torch.float32) / 16.0
+_y = torch.tensor(_data[:, -1], dtype=torch.long)
 _perm = torch.randperm(len(_x), generator=torch.Generator().manual_seed(0))
 _train, _val = _perm[:1400], _perm[1400:]
 

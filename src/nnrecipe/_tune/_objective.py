@@ -21,10 +21,12 @@ from .._fit import fit_experiment
 from .._trainer import FitResult
 from ._probe import TrialProbe
 from ._records import downsample
-from ._storage import WORKER
+from ._storage import RETRY_OF, WORKER
 from ._study import Study
 
-__all__ = ["Objective", "Infeasible"]
+__all__ = ["Objective", "Infeasible", "OVER_BUDGET"]
+
+OVER_BUDGET = "over_budget"  # user attribute of a trial started after the budget was spent
 
 
 class Infeasible(Exception):
@@ -38,14 +40,22 @@ class Objective:
         study: The study the trial belongs to.
         experiment: The loaded experiment the study trains.
         threads: CPU threads per trial unless the study fixes ``threads``.
+        budget: Trials the study may count in total (``None``: no limit).
     """
 
-    def __init__(self, study: Study, experiment: Experiment, *, threads: int = 1) -> None:
-        self.study, self.experiment, self.threads = study, experiment, threads
+    def __init__(self, study: Study, experiment: Experiment, *, threads: int = 1, budget: int | None = None) -> None:
+        self.study, self.experiment, self.threads, self.budget = study, experiment, threads, budget
+        self.started = 0  # trials this objective trained (not those that found the budget spent)
         self.runs_dir = Path(study.runs_dir) / study.name
 
     def __call__(self, trial: optuna.Trial) -> float:
+        if self._over_budget(trial):
+            # Two workers checked the budget at once and both started a trial; the later one
+            # yields (trial numbers are assigned atomically), so the budget is exact.
+            trial.set_user_attr(OVER_BUDGET, True)
+            raise optuna.TrialPruned("the study's trial budget was spent by other workers")
         trial.set_user_attr(WORKER, f"{socket.gethostname()}:{os.getpid()}")
+        self.started += 1
         fixed_hparams = trial.user_attrs.get("hparams")
         if fixed_hparams is not None and "arm" in trial.user_attrs:
             hparams = dict(fixed_hparams)  # an adoption run: hyperparameters given, not sampled
@@ -58,6 +68,13 @@ class Objective:
             self.experiment, hparams, callbacks=[probe], runs_dir=self.runs_dir, name=f"trial-{trial.number:04d}"
         )
         return self._score(trial, result, probe)
+
+    def _over_budget(self, trial: optuna.Trial) -> bool:
+        if self.budget is None or RETRY_OF in trial.user_attrs or "arm" in trial.user_attrs:
+            return False
+        earlier = trial.study.get_trials(deepcopy=False)
+        slots = {t.user_attrs.get(RETRY_OF, t.number) for t in earlier if t.number < trial.number and not t.user_attrs.get(OVER_BUDGET)}
+        return len(slots) >= self.budget
 
     def _score(self, trial: optuna.Trial, result: FitResult, probe: TrialProbe) -> float:
         metric = self.study.goal.metric
@@ -81,8 +98,15 @@ class Objective:
         }
         for key, value in attrs.items():
             trial.set_user_attr(key, value)
-        if result.diverged or best is None:
-            reason = "diverged: non-finite training loss" if result.diverged else f"no finite {metric}"
+        losses = [loss for _, loss in probe.losses]
+        end = sum(losses[-5:]) / max(1, len(losses[-5:]))
+        blew_up = bool(losses) and not end < losses[0]  # ended worse than at initialisation
+        if result.diverged or best is None or blew_up:
+            reason = (
+                "diverged: non-finite training loss" if result.diverged
+                else f"no finite {metric}" if best is None
+                else f"diverged: training loss {end:.3g} at the end, {losses[0]:.3g} at the start"
+            )
             trial.set_user_attr("infeasible", reason)
             raise Infeasible(f"trial {trial.number} is infeasible ({reason})")
         return float(best)

@@ -62,7 +62,8 @@ class TrialRecord:
 
 def records_of(study: optuna.Study) -> list[TrialRecord]:
     """Every trial of ``study`` as a :class:`TrialRecord`, in trial order."""
-    trials = study.get_trials(deepcopy=False)
+    # Trials that found the budget spent as they started ran nothing: leave them out.
+    trials = [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("over_budget")]
     retried = {t.user_attrs[RETRY_OF] for t in trials if RETRY_OF in t.user_attrs}
     retried |= {n for t in trials for n in _retry_chain(t, trials)}
     return [_record(t, t.number in retried and t.state == TrialState.FAIL) for t in trials]

@@ -64,17 +64,17 @@ def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
     if scheme == "sqlite":
         _parent_exists(Path(url.removeprefix("sqlite:///")), url)
         # Writers wait for the file lock instead of failing after SQLite's 5 s default.
-        return _rdb(url, {"connect_args": {"timeout": 120}}, heartbeat)
+        return _rdb(url, {"connect_args": {"timeout": 120}}, heartbeat, shown=url)
     if scheme.startswith("postgresql"):
         # pool_pre_ping: reconnect after the server dropped an idle connection.
-        return _rdb(url, {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}, heartbeat)
+        return _rdb(_with_driver(url), {"pool_pre_ping": True, "connect_args": {"connect_timeout": 10}}, heartbeat, shown=url)
     raise ConfigError(
         f"storage URL {url!r} is not supported; use journal:///abs/path/study.journal (default), "
         f"sqlite:///path/study.db or postgresql://user:password@host:5432/dbname"
     )
 
 
-def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int) -> RDBStorage:
+def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int, *, shown: str) -> RDBStorage:
     try:
         # Heartbeats are marked experimental by Optuna; relying on them is a deliberate choice.
         with warnings.catch_warnings():
@@ -87,11 +87,11 @@ def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int) -> RDBStora
                 heartbeat_stale_trial_callback=retry_trial,
             )
     except ImportError as e:
-        raise ConfigError(f"storage {url!r} needs a database driver: {e}; for PostgreSQL: pip install 'nnrecipe[postgres]'") from None
+        raise ConfigError(f"storage {_redact(shown)} needs a database driver: {e}; for PostgreSQL: pip install 'nnrecipe[postgres]'") from None
     except Exception as e:  # SQLAlchemy's OperationalError and friends: unreachable or refused
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise ConfigError(
-            f"cannot open storage {_redact(url)}: {reason}. Check that the server is running and "
+            f"cannot open storage {_redact(shown)}: {reason}. Check that the server is running and "
             f"reachable, and the user, password and database name in the URL."
         ) from None
 
@@ -145,6 +145,17 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def _with_driver(url: str) -> str:
+    # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; use psycopg2 when only it is installed.
+    if not url.startswith("postgresql://"):
+        return url
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2") is not None:
+        return "postgresql+psycopg2://" + url.removeprefix("postgresql://")
+    return url
 
 
 def _parent_exists(path: Path, url: str) -> None:

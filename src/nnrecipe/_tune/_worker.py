@@ -20,7 +20,7 @@ from optuna.storages import BaseStorage, JournalStorage
 from optuna.trial import FrozenTrial, TrialState
 
 from .._experiment import load_experiment
-from ._objective import Infeasible, Objective
+from ._objective import OVER_BUDGET, Infeasible, Objective
 from ._samplers import make_sampler
 from ._storage import RETRY_OF, reap_dead_local_trials
 from ._study import Study
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 def counted_trials(trials: Sequence[FrozenTrial]) -> int:
     """Trials that use up the budget: a trial and its re-runs (after its worker died) count once."""
-    return len({t.user_attrs.get(RETRY_OF, t.number) for t in trials})
+    return len({t.user_attrs.get(RETRY_OF, t.number) for t in trials if not t.user_attrs.get(OVER_BUDGET)})
 
 
 def run_worker(
@@ -53,9 +53,8 @@ def run_worker(
     """
     sampler = make_sampler(study.sampler, study.space)
     ostudy = optuna.load_study(study_name=study.name, storage=storage, sampler=sampler)
-    objective = Objective(study, load_experiment(study.experiment), threads=threads)
+    objective = Objective(study, load_experiment(study.experiment), threads=threads, budget=trials)
     deadline = None if timeout is None else time.monotonic() + timeout
-    done = 0
     while deadline is None or time.monotonic() < deadline:
         _fail_dead_trials(ostudy)
         all_trials = ostudy.get_trials(deepcopy=False)
@@ -70,12 +69,11 @@ def run_worker(
             # Optuna marks its heartbeat machinery experimental; relying on it is deliberate.
             warnings.simplefilter("ignore", ExperimentalWarning)
             ostudy.optimize(objective, n_trials=1, catch=(Infeasible,))
-        done += 1
-    return done
+    return objective.started
 
 
 def _fail_dead_trials(study: optuna.Study) -> None:
-    if isinstance(_unwrap(study._storage), JournalStorage):
+    if isinstance(study._storage, JournalStorage):  # used as is; database storages get a cache wrapper
         reaped = reap_dead_local_trials(study)
     else:
         with warnings.catch_warnings():
@@ -85,8 +83,3 @@ def _fail_dead_trials(study: optuna.Study) -> None:
             reaped = len(study.get_trials(deepcopy=False, states=(TrialState.WAITING,))) - before
     if reaped > 0:
         log.warning("re-running %d trial(s) whose worker died", reaped)
-
-
-def _unwrap(storage: BaseStorage) -> BaseStorage:
-    # create_study wraps database storages in a cache; the journal is used as is.
-    return getattr(storage, "_backend", storage)
