@@ -21,6 +21,11 @@ TINY = HERE / "tiny_experiment.py"
 
 
 @pytest.fixture
+def tiny_experiment() -> Path:
+    return TINY
+
+
+@pytest.fixture
 def write_study(tmp_path: Path) -> Callable[..., Path]:
     """Write a study YAML file on the tiny digits experiment; keyword arguments replace keys."""
 
@@ -77,7 +82,13 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+@pytest.fixture
+def wait_for() -> Callable[[Callable[[], bool], float, str], None]:
+    """``wait_for(condition, timeout, what)``: poll until true, fail naming ``what``."""
+    return _wait_for
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -59,7 +59,9 @@ class HaltonSampler(BaseSampler):
     ) -> Any:
         if param_name not in self._dims:  # a parameter outside the declared space
             return self._fallback.sample_independent(study, trial, param_name, param_distribution)
-        return from_unit(float(self.point(trial.number)[self._dims[param_name]]), param_distribution)
+        # A re-run of a trial whose worker died samples the point the original was given.
+        index = int(trial.user_attrs.get("retry_of", trial.number))
+        return from_unit(float(self.point(index)[self._dims[param_name]]), param_distribution)
 
     def point(self, index: int) -> np.ndarray:
         """Point ``index`` of the sequence, in ``[0, 1)^d``; the same in every process."""

@@ -59,18 +59,19 @@ def connect(study: Study, url: str, *, create: bool, heartbeat: int = 30, suffix
         (Path(study.runs_dir) / study.name).mkdir(parents=True, exist_ok=True)
     storage = open_storage(url, heartbeat=heartbeat)
     name = study.name + suffix
-    existing = {s.study_name: s for s in optuna.get_all_study_summaries(storage, include_best_trial=False)}
-    if name in existing:
-        if existing[name].direction.name.lower() != study.goal.direction:
-            raise ConfigError(
-                f"study {name!r} in {url} was created to {existing[name].direction.name.lower()}; "
-                f"this study file says {study.goal.direction}; use another study name"
-            )
-        return optuna.load_study(study_name=name, storage=storage)
     if not create:
-        raise ConfigError(f"study {name!r} has no trials in {url}; run `nnrecipe tune` first")
-    ostudy = optuna.create_study(study_name=name, storage=storage, direction=study.goal.direction)
-    ostudy.set_user_attr("goal", dataclasses.asdict(study.goal))
+        try:
+            ostudy = optuna.load_study(study_name=name, storage=storage)
+        except KeyError:
+            raise ConfigError(f"study {name!r} has no trials in {url}; run `nnrecipe tune` first") from None
+    else:
+        # load_if_exists: workers starting together all "create" the study; one wins.
+        ostudy = optuna.create_study(study_name=name, storage=storage, direction=study.goal.direction, load_if_exists=True)
+    if ostudy.direction.name.lower() != study.goal.direction:
+        raise ConfigError(
+            f"study {name!r} in {url} was created to {ostudy.direction.name.lower()}; this study file says "
+            f"{study.goal.direction}; use another study name"
+        )
     return ostudy
 
 
