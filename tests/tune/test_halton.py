@@ -50,3 +50,12 @@ def test_unit_values_map_into_each_distribution_inclusively():
     assert from_unit(0.0, IntDistribution(8, 64)) == 8
     assert {from_unit(u, IntDistribution(1, 3)) for u in (0.0, 0.4, 0.9)} == {1, 2, 3}
     assert from_unit(0.5, CategoricalDistribution(["a", "b"])) == "b"
+
+
+def test_a_rerun_samples_the_point_of_the_trial_it_replaces():
+    space = Space((Param(name="x", kind="linear", low=0, high=1),))
+    study = optuna.create_study(sampler=HaltonSampler(space.names, seed=0))
+    study.optimize(lambda t: (space.suggest(t), 0.0)[1], n_trials=3)
+    study.enqueue_trial({}, user_attrs={"retry_of": 1})
+    study.optimize(lambda t: (space.suggest(t), 0.0)[1], n_trials=1)
+    assert study.trials[3].params == study.trials[1].params

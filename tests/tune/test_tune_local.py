@@ -11,7 +11,7 @@ import sys
 import optuna
 import pytest
 
-from nnrecipe import load_study, tune
+from nnrecipe import adopt, analyze, load_study, tune
 from nnrecipe._tune._storage import reap_dead_local_trials
 from nnrecipe._tune._tuning import connect, storage_url_of
 
@@ -73,3 +73,15 @@ def test_a_running_trial_of_a_live_worker_is_left_alone(write_study):
     trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")  # this process: alive
     assert reap_dead_local_trials(ostudy) == 0
     assert ostudy.trials[0].state == optuna.trial.TrialState.RUNNING
+
+
+def test_adopt_reruns_best_and_baseline_over_seeds_and_analyze_compares_them(write_study):
+    study = load_study(write_study(budget={"trials": 2}, baseline={"lr": 3e-4, "optimizer": "adam"}))
+    best = tune(study).best
+    assert best is not None
+    result = adopt(study, seeds=2)
+    assert sorted((r.arm, r.seed) for r in result.records) == [("baseline", 0), ("baseline", 1), ("candidate", 0), ("candidate", 1)]
+    assert all(r.hparams["lr"] == best.hparams["lr"] for r in result.records if r.arm == "candidate")
+    assert adopt(study, seeds=2).ran == 0  # seeds already run are not run again
+    verdict = analyze(study).adoption
+    assert verdict is not None and len(verdict.candidate) == 2 and verdict.ci_low <= verdict.difference <= verdict.ci_high

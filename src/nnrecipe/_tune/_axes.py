@@ -39,7 +39,7 @@ class AxisInfo:
 def top_trials(records: Sequence[TrialRecord], goal: Goal, fraction: float = 0.1, minimum: int = 3) -> list[TrialRecord]:
     """The best feasible trials: the top ``fraction``, at least ``minimum``."""
     feasible = [r for r in records if r.outcome == "complete" and r.value is not None]
-    feasible.sort(key=lambda r: r.value if goal.direction == "minimize" else -r.value)  # type: ignore[operator]
+    feasible.sort(key=lambda r: goal.rank(r.value))
     return feasible[: max(minimum, math.ceil(fraction * len(feasible)))]
 
 

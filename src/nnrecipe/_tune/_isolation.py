@@ -59,7 +59,7 @@ def isolation_info(records: Sequence[TrialRecord], space: Space, goal: Goal) -> 
             feasible = [(r.number, r.value) for r in mine if r.outcome == "complete" and r.value is not None]
             best = None
             if feasible:
-                best = min(feasible, key=lambda nv: nv[1] if goal.direction == "minimize" else -nv[1])
+                best = min(feasible, key=lambda nv: goal.rank(nv[1]))
             points.append(IsolationPoint(choice, best and best[1], best and best[0], feasible, sum(r.outcome == "infeasible" for r in mine)))
             if len(feasible) < MIN_TRIALS_PER_VALUE:
                 notes.append(
@@ -69,7 +69,7 @@ def isolation_info(records: Sequence[TrialRecord], space: Space, goal: Goal) -> 
         scored = [p for p in points if p.best is not None]
         winner = None
         if scored:
-            top = min(scored, key=lambda p: p.best if goal.direction == "minimize" else -p.best)  # type: ignore[operator]
+            top = min(scored, key=lambda p: goal.rank(p.best))
             winner = top.value
             notes.append(f"best {param.name}: {top.value!r} ({goal.metric} {top.best:.4g}, trial {top.best_trial})")
         infos.append(IsolationInfo(param.name, points, winner, notes))

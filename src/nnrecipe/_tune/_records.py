@@ -80,11 +80,12 @@ def _retry_chain(trial: FrozenTrial, trials: Sequence[FrozenTrial]) -> list[int]
 
 def _record(t: FrozenTrial, retried: bool) -> TrialRecord:
     a = t.user_attrs
-    outcome: Outcome = {
+    outcomes: dict[TrialState, Outcome] = {
         TrialState.COMPLETE: "complete",
         TrialState.RUNNING: "running",
         TrialState.WAITING: "waiting",
-    }.get(t.state, "failed")
+    }
+    outcome: Outcome = outcomes.get(t.state, "failed")
     if t.state == TrialState.FAIL and a.get("infeasible"):
         outcome = "infeasible"
     value = t.value if t.state == TrialState.COMPLETE else None

@@ -42,6 +42,12 @@ class Goal:
         """Whether ``a`` is strictly better than ``b``."""
         return a < b if self.direction == "minimize" else a > b
 
+    def rank(self, value: float | None) -> float:
+        """Sort key: lower is better whatever the direction; ``None`` sorts last."""
+        if value is None:
+            return math.inf
+        return value if self.direction == "minimize" else -value
+
     def best_of(self, values: list[float]) -> float:
         finite = [v for v in values if math.isfinite(v)]
         if not finite:

@@ -118,7 +118,7 @@ def _param(name: str, spec: Any, role: str, where: str) -> Param:
     bounds = [_number(v) for v in value] if isinstance(value, list) else []
     if len(bounds) != 2 or None in bounds:
         raise ConfigError(f"{where}: `{kind}:` must be a [low, high] pair of numbers; got {value!r}")
-    return Param(kind=kind, low=bounds[0], high=bounds[1], **common)
+    return Param(kind=kind, low=bounds[0], high=bounds[1], **common)  # type: ignore[arg-type]  # kind checked by Param
 
 
 def _number(v: Any) -> float | None:

@@ -147,8 +147,7 @@ def adopt(study: Study, *, seeds: int = 5, storage: str | None = None, workers: 
 def _result(study: Study, url: str, ostudy: optuna.Study, ran: int) -> TuneResult:
     records = records_of(ostudy)
     feasible = [r for r in records if r.outcome == "complete" and r.value is not None]
-    pick = min if study.goal.direction == "minimize" else max
-    best = pick(feasible, key=lambda r: r.value) if feasible else None  # type: ignore[arg-type,return-value]
+    best = min(feasible, key=lambda r: study.goal.rank(r.value)) if feasible else None
     return TuneResult(study=study.name, storage=url, ran=ran, records=records, best=best)
 
 
