@@ -5,4 +5,4 @@ from ._config import AuditConfig
 from ._finding import Finding, Severity
 from ._report import AuditReport
 
-__all__ = ["audit", "AuditConfig", "AuditReport", "Finding", "Severity"]
+__all__ = ["AuditConfig", "AuditReport", "Finding", "Severity", "audit"]

@@ -26,7 +26,7 @@ from ._neighbors import Representation
 from ._outliers import extremes, histogram, outlier_findings
 from ._report import AuditReport
 from ._split import LoadedSplit
-from ._stats import SplitStats, compute_stats
+from ._stats import compute_stats
 
 __all__ = ["audit"]
 
@@ -41,9 +41,9 @@ _BROKEN = {
 
 
 def _splits(train: Any, val: Any, test: Any, label_column: str) -> dict[str, LoadedSplit]:
-    if isinstance(train, (str, Path)) and Path(train).is_dir() and val is None and test is None:
-        if found := split_folders(Path(train)):
-            return {name: load_split(path, name) for name, path in found.items()}
+    whole = isinstance(train, (str, Path)) and Path(train).is_dir() and val is None and test is None
+    if whole and (found := split_folders(Path(train))):
+        return {name: load_split(path, name) for name, path in found.items()}
     given = {"train": train, "val": val, "test": test}
     out = {n: load_split(d, n, label_column=label_column) for n, d in given.items() if d is not None}
     for name, s in out.items():
@@ -146,7 +146,9 @@ def audit(
             ok = stats["train"].finite & np.isfinite(tr.y.reshape(len(tr), -1)).all(1)  # type: ignore[union-attr]
             target = tr.y.reshape(len(tr), -1)[ok, 0]  # type: ignore[union-attr]
         if ok.sum() >= 20:
-            leak, leak_summary = target_leak_findings(tr.X[ok], target, labels.task, seed=cfg.seed)
+            # Subsample before gathering rows: a copy of all of X would double peak memory.
+            pick = np.sort(np.random.default_rng(cfg.seed).permutation(int(ok.sum()))[:20_000])
+            leak, leak_summary = target_leak_findings(tr.X[np.flatnonzero(ok)[pick]], target[pick], labels.task, seed=cfg.seed)
             findings += leak
     lap("features")
     label_error_summary: dict[str, Any] = {}

@@ -11,7 +11,7 @@ from ._finding import Finding
 from ._split import LoadedSplit
 from ._stats import SplitStats
 
-__all__ = ["hash_groups", "exact_duplicates"]
+__all__ = ["exact_duplicates", "hash_groups"]
 
 
 def hash_groups(

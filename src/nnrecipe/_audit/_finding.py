@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
-__all__ = ["Finding", "Severity", "SEVERITIES"]
+__all__ = ["SEVERITIES", "Finding", "Severity"]
 
 Severity = Literal["info", "warn", "error"]
 SEVERITIES: tuple[str, ...] = get_args(Severity)

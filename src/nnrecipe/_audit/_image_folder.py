@@ -13,7 +13,7 @@ import numpy as np
 from .._errors import DataError
 from ._split import Broken, LoadedSplit
 
-__all__ = ["load_image_folder", "IMAGE_SUFFIXES", "split_folders"]
+__all__ = ["IMAGE_SUFFIXES", "load_image_folder", "split_folders"]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".ppm", ".pgm"})
 SPLIT_NAMES = {"train": "train", "val": "val", "valid": "val", "validation": "val", "test": "test"}

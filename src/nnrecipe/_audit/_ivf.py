@@ -9,6 +9,7 @@ cheaply enough for a million rows on two cores misses a quarter of them.
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 __all__ = ["IVFIndex"]
 
@@ -29,6 +30,7 @@ class IVFIndex:
 
     def __init__(self, Z: np.ndarray, *, seed: int = 0) -> None:
         self.Z = Z
+        self._own_cells: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         rng = np.random.default_rng(seed)
         # About 500 rows per cell: search cost grows with the cell size, k-means with the count.
         ncells = int(np.clip(len(Z) // 500, 1, 4096))
@@ -43,21 +45,22 @@ class IVFIndex:
 
     def _two_cells(self, Q: np.ndarray, chunk: int = 32768) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each row's nearest and second-nearest cell, and the gap in squared distance."""
-        c_sq = (self.centroids**2).sum(1)
+        if Q is self.Z and self._own_cells is not None:
+            return self._own_cells
+        C = torch.from_numpy(self.centroids)
+        c_sq = (C**2).sum(1)
         first = np.empty(len(Q), dtype=np.int64)
         second = np.empty(len(Q), dtype=np.int64)
         gap = np.zeros(len(Q))
+        two = min(2, len(self.centroids))
         for lo in range(0, len(Q), chunk):
-            d = c_sq[None, :] - 2 * Q[lo : lo + chunk] @ self.centroids.T
-            if d.shape[1] < 2:
-                first[lo : lo + chunk] = second[lo : lo + chunk] = 0
-                continue
-            two = np.argpartition(d, 1, axis=1)[:, :2]
-            dd = np.take_along_axis(d, two, 1)
-            swap = dd[:, 1] < dd[:, 0]
-            first[lo : lo + chunk] = np.where(swap, two[:, 1], two[:, 0])
-            second[lo : lo + chunk] = np.where(swap, two[:, 0], two[:, 1])
-            gap[lo : lo + chunk] = np.abs(dd[:, 1] - dd[:, 0])
+            d = c_sq[None, :] - 2 * torch.from_numpy(Q[lo : lo + chunk]) @ C.T
+            val, idx = torch.topk(d, two, dim=1, largest=False)  # sorted: nearest first
+            first[lo : lo + chunk] = idx[:, 0].numpy()
+            second[lo : lo + chunk] = idx[:, -1].numpy()
+            gap[lo : lo + chunk] = (val[:, -1] - val[:, 0]).numpy()
+        if Q is self.Z:
+            self._own_cells = (first, second, gap)
         return first, second, gap
 
     def search(self, Q: np.ndarray, k: int, *, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -73,14 +76,16 @@ class IVFIndex:
             ``(ids, dist)``: ``(q, k)`` positions (-1 where the cell has fewer rows) and
             Euclidean distances (inf there), nearest first.
         """
-        from threadpoolctl import threadpool_limits
-
-        # Many small matrix products: threaded BLAS only adds contention (5x slower on 2 cores).
-        with threadpool_limits(1, user_api="blas"):
+        # Many small matrix products: threads only add contention (5x slower on 2 cores).
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
             first, second, gap = self._two_cells(Q)
             ids, dist = self._search_cells(Q, first, k, exclude)
             near_edge = np.flatnonzero(gap <= np.quantile(gap, 0.1)) if len(gap) >= 10 else np.arange(len(Q))
             ids2, dist2 = self._search_cells(Q[near_edge], second[near_edge], k, None if exclude is None else exclude[near_edge])
+        finally:
+            torch.set_num_threads(threads)
         both_i = np.concatenate([ids[near_edge], ids2], 1)
         both_d = np.concatenate([dist[near_edge], dist2], 1)
         both_d[:, k:][(both_i[:, k:, None] == both_i[:, None, :k]).any(2)] = np.inf  # same row twice
@@ -97,20 +102,21 @@ class IVFIndex:
         bounds = np.searchsorted(cell[order], np.arange(len(self.centroids) + 1))
         ids = np.full((len(Q), k), -1, dtype=np.int64)
         dist = np.full((len(Q), k), np.inf)
+        Zt, Qt = torch.from_numpy(self.Z), torch.from_numpy(Q)
         for c, members in enumerate(self.members):
             qs = order[bounds[c] : bounds[c + 1]]
             if len(qs) == 0 or len(members) == 0:
                 continue
-            x = self.Z[members]
-            d = (x**2).sum(1)[None, :] - 2 * Q[qs] @ x.T  # |q|^2 left out: same along a row
+            x, q = Zt[members], Qt[qs]
+            d = (x**2).sum(1)[None, :] - 2 * q @ x.T  # |q|^2 left out: the same along a row
             if exclude is not None:
-                d[exclude[qs][:, None] == members[None, :]] = np.inf
+                d[torch.from_numpy(exclude[qs][:, None] == members[None, :])] = torch.inf
             take = min(k, len(members))
-            part = np.argpartition(d, take - 1, axis=1)[:, :take] if take < len(members) else np.tile(np.arange(take), (len(qs), 1))
-            cand = members[part]
+            val, part = torch.topk(d, take, dim=1, largest=False)
+            cand = members[part.numpy()]
             # Exact distances of the few kept: |q|^2 + |x|^2 - 2 q.x loses the small ones.
             exact = np.linalg.norm(Q[qs][:, None, :] - self.Z[cand], axis=2)
-            exact[np.take_along_axis(d, part, 1) == np.inf] = np.inf
+            exact[torch.isinf(val).numpy()] = np.inf
             sort = np.argsort(exact, axis=1, kind="stable")
             ids[qs, :take] = np.take_along_axis(cand, sort, 1)
             dist[qs, :take] = np.take_along_axis(exact, sort, 1)

@@ -11,7 +11,7 @@ import numpy as np
 from ._finding import Finding
 from ._split import LoadedSplit
 
-__all__ = ["LabelTask", "LabelAnalysis", "analyse_labels"]
+__all__ = ["LabelAnalysis", "LabelTask", "analyse_labels"]
 
 LabelTask = Literal["auto", "classification", "regression"]
 _MAX_CLASSES = 10_000

@@ -68,8 +68,11 @@ def near_duplicates(
         r = rows[n]
         src, col = np.nonzero(g.dist < threshold)
         dst = g.ids[src, col]
-        keep = (src < dst) | ~(g.dist[dst, :] < threshold).any(1)  # each pair once
-        a, b, d = r[src[keep]], r[dst[keep]], g.dist[src[keep], col[keep]]
+        # Each pair once, whichever side (or both) found it.
+        lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+        _, first = np.unique(lo * len(r) + hi, return_index=True)
+        lo, hi, d = lo[first], hi[first], g.dist[src[first], col[first]]
+        a, b = r[lo], r[hi]
         novel = ~_same(stats[n], a, b)
         index = splits[n].index
         for i, j, dist in zip(a[novel], b[novel], d[novel]):

@@ -17,7 +17,7 @@ import numpy as np
 from ._ivf import IVFIndex
 from ._stats import FeatureMoments
 
-__all__ = ["Representation", "Neighbors", "build_neighbors", "query", "calibrated_threshold"]
+__all__ = ["Neighbors", "Representation", "build_neighbors", "calibrated_threshold", "query"]
 
 log = logging.getLogger(__name__)
 

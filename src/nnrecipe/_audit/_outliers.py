@@ -16,7 +16,7 @@ from ._finding import Finding
 from ._split import LoadedSplit
 from ._stats import SplitStats
 
-__all__ = ["RobustScale", "robust_scale", "outlier_scores", "outlier_findings", "extremes", "histogram"]
+__all__ = ["RobustScale", "extremes", "histogram", "outlier_findings", "outlier_scores", "robust_scale"]
 
 # Only large values of these are suspicious: a small nearest-neighbour distance is a
 # near duplicate, reported on its own.
@@ -94,7 +94,7 @@ def extremes(values: np.ndarray, index: np.ndarray, *, k: int = 5) -> dict[str, 
     if len(ok) == 0:
         return {"lowest": [], "highest": []}
     order = ok[np.argsort(values[ok], kind="stable")]
-    pair = lambda i: [int(index[i]), float(values[i])]  # noqa: E731
+    pair = lambda i: [int(index[i]), float(values[i])]
     return {"lowest": [pair(i) for i in order[:k]], "highest": [pair(i) for i in order[::-1][:k]]}
 
 

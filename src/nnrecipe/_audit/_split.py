@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["LoadedSplit", "Broken", "InputKind", "input_kind"]
+__all__ = ["Broken", "InputKind", "LoadedSplit", "input_kind"]
 
 InputKind = Literal["image", "sequence", "vector"]
 
@@ -63,7 +63,7 @@ def input_kind(shape: tuple[int, ...]) -> InputKind:
     if len(shape) == 3 and (shape[0] in (1, 3, 4) or shape[2] in (1, 3, 4)):
         return "image"
     if len(shape) == 1:
-        side = int(round(shape[0] ** 0.5))
+        side = round(shape[0] ** 0.5)
         if side >= 6 and side * side == shape[0]:
             return "image"
         return "sequence" if shape[0] >= 16 else "vector"
@@ -73,7 +73,7 @@ def input_kind(shape: tuple[int, ...]) -> InputKind:
 def as_image(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Reshape a flat example into an ``(H, W)`` or ``(H, W, C)`` array for ``imshow``."""
     if len(shape) == 1:
-        side = int(round(shape[0] ** 0.5))
+        side = round(shape[0] ** 0.5)
         return x.reshape(side, side)
     img = x.reshape(shape)
     if img.ndim == 3 and img.shape[0] in (1, 3, 4) and img.shape[2] not in (1, 3, 4):

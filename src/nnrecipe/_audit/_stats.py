@@ -10,7 +10,7 @@ import dataclasses
 
 import numpy as np
 
-__all__ = ["SplitStats", "FeatureMoments", "compute_stats", "STAT_NAMES"]
+__all__ = ["STAT_NAMES", "FeatureMoments", "SplitStats", "compute_stats"]
 
 STAT_NAMES = ("mean", "std", "norm", "min", "max", "length")
 _HASH_SEED = 0x5EED

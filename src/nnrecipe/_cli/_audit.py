@@ -17,7 +17,7 @@ from .._errors import ConfigError
 from .._experiment import load_experiment
 from ._common import add_runs_dir
 
-__all__ = ["register", "run", "render_audit_summary"]
+__all__ = ["register", "render_audit_summary", "run"]
 
 _STYLE = {"error": "bold red", "warn": "yellow", "info": "dim"}
 _SHOWN = 5  # examples per finding in the terminal; the JSON has all of them
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--data", metavar="PATH", help="a folder of images or a .csv file, instead of an experiment")
     p.add_argument("--label-column", default="label", metavar="NAME", help="label column of a CSV (default: label)")
     p.add_argument("--num-classes", type=int, metavar="C", help="number of classes; labels outside 0..C-1 are errors")
+    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto", help="what the labels are (default: inferred)")
     p.add_argument("--no-label-errors", action="store_true", help="skip the cross-validated baseline (faster)")
     add_runs_dir(p)
     p.set_defaults(func=run)
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             "give an experiment file or --data PATH (not both): `nnrecipe audit examples/mnist1d.py` "
             "or `nnrecipe audit --data images/`"
         )
-    config = AuditConfig(num_classes=args.num_classes, label_errors=not args.no_label_errors)
+    config = AuditConfig(task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors)
     if args.data is not None:
         if not Path(args.data).exists():
             raise FileNotFoundError(f"--data {args.data!r} does not exist")
