@@ -51,3 +51,15 @@ def test_the_audit_finds_the_same_planted_faults_through_the_large_split_index(
     assert ("val", 6) in report.flagged("near_leakage")
     assert train(planted.outliers) <= report.flagged("outliers")
     assert len(report.flagged("outliers")) <= len(dirty_report.flagged("outliers")) + 15
+
+
+def test_a_row_alone_in_its_cell_gets_neighbours_from_the_next_cell(cloud: np.ndarray) -> None:
+    Z = np.concatenate([cloud, np.full((1, 8), 40.0, dtype=np.float32)])  # far from everything
+    index = IVFIndex(Z)
+    index.members = [m[m != len(cloud)] for m in index.members] + [np.array([len(cloud)])]
+    index.centroids = np.concatenate([index.centroids, Z[-1:]])
+    index.cell[-1] = len(index.centroids) - 1
+    index._own_cells = None
+    ids, dist = index.search(Z, 3, exclude=np.arange(len(Z)))
+    assert (ids[-1] >= 0).all() and np.isfinite(dist[-1]).all()
+    assert dist[-1, 0] > 20

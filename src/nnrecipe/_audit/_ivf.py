@@ -65,7 +65,7 @@ class IVFIndex:
 
     def search(self, Q: np.ndarray, k: int, *, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest rows of each query within its cell, and for the tenth of the
-        queries nearest a cell boundary also within the cell across it.
+        queries nearest a cell boundary (and those short of neighbours) also across it.
 
         Args:
             Q: ``(q, k)`` float32 queries.
@@ -82,7 +82,10 @@ class IVFIndex:
         try:
             first, second, gap = self._two_cells(Q)
             ids, dist = self._search_cells(Q, first, k, exclude)
-            near_edge = np.flatnonzero(gap <= np.quantile(gap, 0.1)) if len(gap) >= 10 else np.arange(len(Q))
+            # Rows near a boundary, and rows whose cell held fewer than k others (an outlier
+            # alone in its cell), also search the second-nearest cell.
+            lacking = ~np.isfinite(dist[:, -1])
+            near_edge = np.flatnonzero((gap <= np.quantile(gap, 0.1)) | lacking) if len(gap) >= 10 else np.arange(len(Q))
             ids2, dist2 = self._search_cells(Q[near_edge], second[near_edge], k, None if exclude is None else exclude[near_edge])
         finally:
             torch.set_num_threads(threads)
