@@ -102,9 +102,12 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
     if not report.findings:
         console.print("[green]no findings[/]")
         return
-    table = Table(show_lines=False, expand=False)
-    for col in ("severity", "finding", "count", "what it means", "first examples"):
-        table.add_column(col, overflow="fold")
+    table = Table(expand=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("finding", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("what it means", overflow="fold", ratio=2)
+    table.add_column("examples", overflow="fold", ratio=1, min_width=18)
     for f in report.findings:
         shown = ", ".join(f"{s}[{i}]" for s, i in f.examples[:_SHOWN])
         if len(f.examples) > _SHOWN:
