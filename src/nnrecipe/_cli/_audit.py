@@ -103,7 +103,6 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
         console.print("[green]no findings[/]")
         return
     table = Table(expand=True)
-    table.add_column("severity", no_wrap=True)
     table.add_column("finding", no_wrap=True)
     table.add_column("count", justify="right", no_wrap=True)
     table.add_column("what it means", overflow="fold", ratio=2)
@@ -112,7 +111,7 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
         shown = ", ".join(f"{s}[{i}]" for s, i in f.examples[:_SHOWN])
         if len(f.examples) > _SHOWN:
             shown += f", ... (+{len(f.examples) - _SHOWN})"
-        table.add_row(f"[{_STYLE[f.severity]}]{f.severity}[/]", f.kind, str(len(f.examples) or ""), f.message, shown)
+        table.add_row(f"[{_STYLE[f.severity]}]{f.severity}[/] {f.kind}", str(len(f.examples) or ""), f.message, shown)
     console.print(table)
     errors, warns = len(report.errors), len(report.warnings)
     verdict = "[bold red]errors found[/]" if errors else "[green]no errors[/]"
