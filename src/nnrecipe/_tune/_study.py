@@ -120,9 +120,6 @@ class Study:
         clash = sorted({p.hparam for p in self.space.params} & set(self.fixed))
         if clash:
             raise ConfigError(f"{clash} are both searched and `fixed:`; keep each hyperparameter in one place")
-        for key in ("threads", "seed"):
-            if key in self.fixed and self.fixed[key] is None:
-                raise ConfigError(f"fixed {key} is null; remove it to use the default")
         # Fail now, not in the first trial, on fixed trainer settings TrainConfig rejects.
         TrainConfig().replace(**{k: v for k, v in self.fixed.items() if k in TrainConfig.field_names()})
 
