@@ -59,3 +59,12 @@ def test_features_of_very_different_scales_are_warned(digits: tuple[np.ndarray, 
     X = X.copy()
     X[:, 10] *= 1e4  # one feature in different units
     assert audit((X, y), config=_FAST).find("feature_scale") is not None
+
+
+def test_wide_inputs_check_a_subset_of_features_and_still_run(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = digits
+    wide = np.repeat(X[:400].reshape(400, 1, 8, 8), 3, axis=1).repeat(12, axis=2).repeat(12, axis=3)  # 3x96x96
+    report = audit((wide, y[:400]), config=_FAST)
+    assert report.summary["target_leakage"]["features_checked"] == 4096
+    assert report.summary["splits"]["train"]["shape"] == [3, 96, 96]
+    assert report.find("target_leakage") is None

@@ -83,7 +83,7 @@ def _nearest_value_accuracy(fit_x: np.ndarray, fit_y: np.ndarray, x: np.ndarray,
 
 
 def target_leak_findings(
-    X: np.ndarray, y: np.ndarray, task: str, *, seed: int = 0, sample: int = 20_000
+    X: np.ndarray, y: np.ndarray, task: str, *, seed: int = 0, sample: int = 20_000, max_features: int = 4096
 ) -> tuple[list[Finding], dict[str, Any]]:
     """Find single features that predict the label almost perfectly on held-out rows.
 
@@ -98,16 +98,20 @@ def target_leak_findings(
         task: ``"classification"`` or ``"regression"``.
         seed: Seed of the subsample.
         sample: Rows used at most.
+        max_features: Features checked at most (a random subset of wider inputs).
 
     Returns:
         An ``error`` finding naming the leaking features, and each feature's best score.
     """
     rng = np.random.default_rng(seed)
-    rows = rng.permutation(len(X))[:sample]
-    Xs, ys = X[rows].astype(np.float64), y[rows]
+    # Wide inputs: a random subset of features, and fewer rows, so the check stays within
+    # seconds and about 128 MiB.
+    cols = np.sort(rng.permutation(X.shape[1])[:max_features]) if X.shape[1] > max_features else np.arange(X.shape[1])
+    rows = np.sort(rng.permutation(len(X))[: min(sample, max(2000, (1 << 25) // len(cols)))])
+    Xs, ys = X[np.ix_(rows, cols)], y[rows]
     if task == "regression":
         yc = ys.astype(np.float64) - ys.mean()
-        xc = Xs - Xs.mean(0)
+        xc = Xs.astype(np.float64) - Xs.mean(0, dtype=np.float64)
         denom = np.sqrt((xc**2).sum(0) * (yc**2).sum()) + 1e-12
         score = np.abs(xc.T @ yc) / denom
         leaking = np.flatnonzero(score >= _LEAK_CORRELATION)
@@ -117,12 +121,13 @@ def target_leak_findings(
         C = int(ys.max()) + 1
         half = len(rows) // 2
         score = np.array([
-            _nearest_value_accuracy(Xs[:half, j], ys[:half], Xs[half:, j], ys[half:]) for j in range(X.shape[1])
+            _nearest_value_accuracy(Xs[:half, j], ys[:half], Xs[half:, j], ys[half:]) for j in range(len(cols))
         ])
         baseline = float(np.bincount(ys[half:], minlength=C).max() / max(len(ys) - half, 1))
         # Nearly perfect, and far better than always answering the majority class.
         leaking = np.flatnonzero((score >= _LEAK_ACCURACY) & (score > baseline + 0.5 * (1 - baseline)))
         what = f"predicts the class alone with >= {_LEAK_ACCURACY:.0%} held-out accuracy"
+    leaking, score_of = cols[leaking], dict(zip(cols[leaking].tolist(), score[leaking].tolist()))
     findings = []
     if len(leaking):
         findings.append(
@@ -130,8 +135,13 @@ def target_leak_findings(
                 "target_leakage", "error",
                 f"feature(s) {leaking[:10].tolist()} {what}: the label has leaked into the inputs "
                 "(an ID, a timestamp, a derived column); remove it or the model learns a shortcut.",
-                details={"features": leaking.tolist(), "scores": score[leaking].tolist()},
+                details={"features": leaking.tolist(), "scores": [score_of[j] for j in leaking.tolist()]},
             )
         )
     best = int(np.argmax(score))
-    return findings, {"best_single_feature": best, "best_single_feature_score": float(score[best]), "majority_baseline": baseline}
+    return findings, {
+        "best_single_feature": int(cols[best]),
+        "best_single_feature_score": float(score[best]),
+        "majority_baseline": baseline,
+        "features_checked": len(cols),
+    }

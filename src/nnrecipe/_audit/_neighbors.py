@@ -55,6 +55,8 @@ class Representation:
         rep = cls(mean=moments.mean, scale=scale)
         if X.shape[1] > dim:
             rng = np.random.default_rng(seed)
+            # Wide inputs (large images): fewer rows, so the sample stays near 256 MiB.
+            sample = min(sample, max(4 * dim, (1 << 26) // X.shape[1]))
             pick = rng.choice(len(X), size=min(sample, len(X)), replace=False)
             Z = rep._standardise(X[np.sort(pick)])
             Z = Z[np.isfinite(Z).all(1)]
@@ -66,8 +68,12 @@ class Representation:
                 rep.components = vecs[:, ::-1][:, :k].T.astype(np.float32)
             else:
                 from sklearn.utils.extmath import randomized_svd
+                from threadpoolctl import threadpool_limits
 
-                _, _, vt = randomized_svd(Z, n_components=k, random_state=seed)
+                # Its QR steps on thin matrices run several times slower with BLAS threads
+                # competing for two cores than on one.
+                with threadpool_limits(1, user_api="blas"):
+                    _, _, vt = randomized_svd(Z, n_components=k, random_state=seed)
                 rep.components = vt.astype(np.float32)
         return rep
 
@@ -77,6 +83,7 @@ class Representation:
     def transform(self, X: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
         """Embed ``X`` chunk by chunk; the output is ``(m, k)`` float32."""
         parts = []
+        chunk = max(1, min(chunk, (1 << 24) // max(X.shape[1], 1)))  # about 64 MiB per chunk
         for lo in range(0, len(X), chunk):
             x = X[lo : lo + chunk]
             if self.features is not None:
