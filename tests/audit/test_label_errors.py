@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnrecipe import AuditConfig, AuditReport, audit
 
@@ -57,3 +58,12 @@ def test_label_errors_can_be_switched_off(digits: tuple[np.ndarray, np.ndarray])
     report = audit(digits, config=AuditConfig(label_errors=False))
     assert "label_errors" not in report.summary["timings"]
     assert report.summary["label_errors"] == {}
+
+
+def test_logits_or_a_wrong_shape_instead_of_probabilities_are_refused(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = digits
+    logits = np.random.default_rng(0).normal(size=(len(y), 10))
+    with pytest.raises(ValueError, match="softmax"):
+        audit((X, y), pred_probs={"train": logits})
+    with pytest.raises(ValueError, match=r"expected \(examples in train, 10\)"):
+        audit((X, y), pred_probs={"train": np.full((len(y), 3), 1 / 3)})

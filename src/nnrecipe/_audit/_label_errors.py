@@ -38,6 +38,21 @@ def _fit_predict(Z_fit: np.ndarray, y_fit: np.ndarray, Z: np.ndarray, C: int, se
     return out
 
 
+def _checked_probs(given: np.ndarray, name: str, C: int, n: int) -> np.ndarray:
+    probs = np.asarray(given, dtype=np.float64)
+    if probs.ndim != 2 or probs.shape[1] != C or len(probs) < n:
+        raise ValueError(
+            f"pred_probs[{name!r}] has shape {probs.shape}; expected (examples in {name}, {C}): one "
+            "row of class probabilities per example, in the split's order"
+        )
+    if not np.allclose(probs.sum(1), 1.0, atol=1e-3) or (probs < 0).any():
+        raise ValueError(
+            f"pred_probs[{name!r}] rows must be probabilities (non-negative, summing to 1); "
+            "apply softmax to logits: `torch.softmax(logits, dim=1)`"
+        )
+    return probs
+
+
 def _subsample(rows: np.ndarray, cap: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.choice(rows, size=cap, replace=False)) if len(rows) > cap else rows
 
@@ -110,7 +125,7 @@ def find_label_errors(
         if len(ok) < 30:
             continue
         if name in pred_probs:
-            probs = np.asarray(pred_probs[name], dtype=np.float64)[index[name][ok]]
+            probs = _checked_probs(pred_probs[name], name, num_classes, int(index[name].max()) + 1)[index[name][ok]]
             summary["method"][name] = "user pred_probs"
         elif name == "train":
             probs = _oof_probs(Z[name][ok], ids[ok], num_classes, folds=3, cap=cap, seed=seed)
