@@ -77,11 +77,20 @@ LOSSES: dict[str, LossFn] = {
 }
 
 
-def resolve_loss(loss: LossLike) -> tuple[LossFn, str]:
+def _smoothed(smoothing: float) -> LossFn:
+    def cross_entropy(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        out, y = _flat_classes(out, y)
+        return F.cross_entropy(out, y, label_smoothing=smoothing)
+
+    return cross_entropy
+
+
+def resolve_loss(loss: LossLike, *, label_smoothing: float = 0.0) -> tuple[LossFn, str]:
     """Return the loss callable and its name.
 
     Args:
         loss: A name from :data:`LOSSES` or a callable ``(output, target) -> scalar tensor``.
+        label_smoothing: Applied by the ``"cross_entropy"`` loss only.
 
     Returns:
         ``(fn, name)``; a callable's name is its ``__name__``.
@@ -98,6 +107,8 @@ def resolve_loss(loss: LossLike) -> tuple[LossFn, str]:
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise unknown_name("loss", loss, LOSSES)
+        if loss == "cross_entropy" and label_smoothing:
+            return _smoothed(label_smoothing), loss
         return LOSSES[loss], loss
     if callable(loss):
         return loss, getattr(loss, "__name__", type(loss).__name__)

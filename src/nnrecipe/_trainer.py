@@ -9,35 +9,33 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import itertools
 import json
 import logging
 import math
-import shutil
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from ._checkpoint import atomic_write_text, latest_checkpoint, read_checkpoint, write_checkpoint
+from ._checkpoint import atomic_write_text, latest_checkpoint, read_checkpoint
 from ._config import TrainConfig
-from ._data import Batch, DataSource, LoaderData, TensorData, as_source
+from ._data import DataSource, TensorData, as_source
 from ._device import choose_threads, resolve_device
-from ._errors import CheckpointError, ConfigError, DataError
+from ._errors import CheckpointError, ConfigError
 from ._evaluate import evaluate_source
 from ._losses import LossFn, LossLike, resolve_loss
 from ._metrics import Metric, MetricLike, default_metrics, resolve_metrics
 from ._optim import make_optimizer
-from ._rng import rng_state, seed_everything, set_rng_state
+from ._preflight import check_targets, logged_names, summarize_or_explain
+from ._resume import epoch_batches, restore_resume_point, save_resume_point
+from ._rng import rng_state, seed_everything
 from ._runlog import RunLog
 from ._runs import create_run_dir, find_parent, read_metrics, read_run_config, write_run_config
 from ._schedule import lr_factor
-from ._summary import ModelSummary, summarize
+from ._summary import ModelSummary
 from ._task import TaskKind, infer_task
 from .callbacks import Callback, MonitorCallback, TerminateOnNaN, TrainerState
 
@@ -45,7 +43,6 @@ __all__ = ["Trainer", "FitResult"]
 
 log = logging.getLogger(__name__)
 
-KEEP_CHECKPOINTS = 2  # resume points kept on disk: the newest and the one before it
 # Epoch-end and validation checkpoints are skipped when the last one is more recent than
 # this: a crash loses at most this much work, and short epochs do not pay a write each.
 # `checkpoint_every` steps and the end of training always write one.
@@ -160,13 +157,11 @@ class Trainer:
         cfg = self.config
         train_src = as_source(train, name="train")
         val_src = None if val is None else as_source(val, name="val")
-        loss_fn, loss_name = resolve_loss(loss)
-        if cfg.label_smoothing and loss_name == "cross_entropy":
-            loss_fn = functools.partial(_smoothed_cross_entropy, smoothing=cfg.label_smoothing)
+        loss_fn, _ = resolve_loss(loss, label_smoothing=cfg.label_smoothing)
         x0, y0 = train_src.head(max(2, cfg.batch_size))
         task = infer_task(y0, loss, task)
         metrics = resolve_metrics(self.metrics if self.metrics is not None else default_metrics(task), task)
-        available = _logged_names(metrics, val_src is not None, cfg)
+        available = logged_names(metrics, val_src is not None, cfg)
         for cb in self.callbacks:
             for name in cb.monitors():
                 if name not in available:
@@ -182,8 +177,8 @@ class Trainer:
             torch.set_num_threads(choose_threads(num_params, cfg.threads))
         try:
             model.to(device)
-            summary = _summary(model, x0[:2].to(device))
-            _check_targets(model, train_src, val_src, task, device)
+            summary = summarize_or_explain(model, x0[:2].to(device))
+            check_targets(model, train_src, val_src, task, device)
             return self._run(model, train_src, val_src, loss_fn, metrics, device, summary, hparams, resume)
         finally:
             torch.set_num_threads(threads_before)
@@ -227,7 +222,7 @@ class Trainer:
         for cb in callbacks:
             cb.on_train_begin(logs)
         if resume_state is not None:
-            window_sum, window_n, epoch_rng = self._restore(resume_state, state, optimizer, scaler)
+            window_sum, window_n, epoch_rng = restore_resume_point(resume_state, state, scaler, callbacks)
         runlog = None if run_dir is None else RunLog(run_dir, tensorboard=cfg.tensorboard, resume_step=resume_state["step"] if resume_state else None)
         # Rows after the checkpoint (written by the interrupted run) are dropped by RunLog.
         history: list[dict[str, Any]] = read_metrics(run_dir) if resume_state and run_dir else []
@@ -243,7 +238,7 @@ class Trainer:
             nonlocal last_checkpoint
             due = force or time.monotonic() - last_checkpoint[1] >= CHECKPOINT_SECONDS
             if run_dir is not None and state.step != last_checkpoint[0] and due:
-                self._checkpoint(run_dir, state, scaler, window_sum, window_n, epoch_rng)
+                save_resume_point(run_dir, state, scaler, (window_sum, window_n), epoch_rng, callbacks, cfg)
                 last_checkpoint = (state.step, time.monotonic())
 
         def validate() -> dict[str, Any]:
@@ -266,7 +261,7 @@ class Trainer:
                     cb.on_epoch_begin(state.epoch, logs)
                 if state.batch_in_epoch == 0:
                     epoch_rng = rng_state()  # a DataLoader's sampler draws from it: kept for resume
-                batches = self._epoch_batches(train_src, state, epoch_rng)
+                batches = epoch_batches(train_src, state, epoch_rng, cfg)
                 for x, y in batches:
                     if move:
                         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
@@ -317,7 +312,7 @@ class Trainer:
                         validate()
                         stop = stop or any(cb.stop_training for cb in callbacks)
                         checkpoint()
-                    due = bool(cfg.checkpoint_every) and state.step % cfg.checkpoint_every == 0
+                    due = cfg.checkpoint_every is not None and state.step % cfg.checkpoint_every == 0
                     if due and not end_of_epoch:  # at an epoch's end, after its validation
                         checkpoint(force=True)
                     if stop or state.step >= total_steps:
@@ -379,57 +374,6 @@ class Trainer:
         log.info("model summary:\n%s", summary.to_text())
         return run_dir, None
 
-    def _checkpoint(self, run_dir: Path, state: TrainerState, scaler: Any, window_sum: float, window_n: int, epoch_rng: Any) -> None:
-        meta, tensors = rng_state()
-        payload = {
-            "step": state.step,
-            "epoch": state.epoch,
-            "batch_in_epoch": state.batch_in_epoch,
-            "lr_scale": state.lr_scale,
-            "window": [window_sum, window_n],
-            "optimizer": state.optimizer.state_dict(),
-            "scaler": scaler.state_dict() if scaler is not None else None,
-            "rng": {"meta": meta, "tensors": tensors},
-            "epoch_rng": {"meta": epoch_rng[0], "tensors": epoch_rng[1]},
-            "callbacks": [{"type": type(cb).__name__, "state": cb.state_dict()} for cb in self.callbacks],
-            "config": self.config.to_dict(),
-        }
-        folder = run_dir / "checkpoints"
-        write_checkpoint(folder, f"step-{state.step:08d}", state.model, payload)
-        old = sorted(p for p in folder.glob("step-*") if p.is_dir())[:-KEEP_CHECKPOINTS]
-        for path in old:
-            shutil.rmtree(path, ignore_errors=True)
-
-    def _restore(self, ckpt: dict[str, Any], state: TrainerState, optimizer: torch.optim.Optimizer, scaler: Any) -> tuple[float, int, Any]:
-        optimizer.load_state_dict(ckpt["optimizer"])
-        if scaler is not None and ckpt["scaler"] is not None:
-            scaler.load_state_dict(ckpt["scaler"])
-        state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
-        state.lr_scale = ckpt["lr_scale"]
-        saved = ckpt["callbacks"]
-        if [s["type"] for s in saved] != [type(cb).__name__ for cb in self.callbacks]:
-            raise CheckpointError(
-                f"the resumed run had callbacks {[s['type'] for s in saved]} but this one has "
-                f"{[type(cb).__name__ for cb in self.callbacks]}; resume with the same callbacks"
-            )
-        for cb, s in zip(self.callbacks, saved):
-            cb.load_state_dict(s["state"])
-        set_rng_state(ckpt["rng"]["meta"], ckpt["rng"]["tensors"])
-        epoch_rng = (ckpt["epoch_rng"]["meta"], ckpt["epoch_rng"]["tensors"])
-        return ckpt["window"][0], ckpt["window"][1], epoch_rng
-
-    def _epoch_batches(self, src: DataSource, state: TrainerState, epoch_rng: Any) -> Iterator[Batch]:
-        cfg = self.config
-        batches = src.batches(cfg.batch_size, seed=cfg.seed, epoch=state.epoch, shuffle=True, start=state.batch_in_epoch)
-        if isinstance(src, LoaderData) and state.batch_in_epoch > 0:
-            # Replay the sampler's draw from the epoch's starting RNG, then continue as before.
-            now = rng_state()
-            set_rng_state(*epoch_rng)
-            first = next(batches, None)
-            set_rng_state(*now)
-            return itertools.chain([] if first is None else [first], batches)
-        return batches
-
     def _result(
         self, model: nn.Module, run_dir: Path | None, history: list[dict[str, Any]], state: TrainerState,
         stop: bool, seconds: float, summary: ModelSummary, runlog: RunLog | None, hparams: Mapping[str, Any] | None,
@@ -451,50 +395,3 @@ class Trainer:
         return result
 
 
-def _logged_names(metrics: list[Metric], has_val: bool, cfg: TrainConfig) -> set[str]:
-    names = {"loss", "lr"} | ({"grad_norm"} if cfg.grad_clip_norm else set())
-    if has_val:
-        names |= {"val_loss"} | {f"val_{m.name}" for m in metrics}
-    return names
-
-
-def _smoothed_cross_entropy(out: torch.Tensor, y: torch.Tensor, smoothing: float) -> torch.Tensor:
-    if out.ndim > 2 and out.shape[:-1] == y.shape:
-        out, y = out.reshape(-1, out.shape[-1]), y.reshape(-1)
-    return F.cross_entropy(out, y, label_smoothing=smoothing)
-
-
-def _summary(model: nn.Module, example: torch.Tensor) -> ModelSummary:
-    try:
-        summary = summarize(model, example)
-    except Exception as e:
-        raise DataError(
-            f"the model failed on a batch of inputs of shape {tuple(example.shape)} "
-            f"(dtype {example.dtype}): {type(e).__name__}: {e}. Check that the data has the "
-            "shape the model's first layer expects."
-        ) from e
-    return summary
-
-
-def _check_targets(model: nn.Module, train: DataSource, val: DataSource | None, task: TaskKind, device: torch.device) -> None:
-    """Labels out of the model's output range fail here, not as a CUDA assert later."""
-    if task not in ("classification", "autoregressive"):
-        return
-    x, _ = train.head(2)
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        classes = model(x.to(device)).shape[-1]
-    model.train(was_training)
-    for src in (train, val):
-        if not isinstance(src, TensorData):
-            continue
-        y = src.y
-        if y.is_floating_point():
-            raise DataError(f"{src.name} labels are floats ({y.dtype}) but the task is {task}; convert them with y.long()")
-        lo, hi = int(y.min()), int(y.max())
-        if lo < 0 or hi >= classes:
-            raise DataError(
-                f"{src.name} labels range over [{lo}, {hi}] but the model outputs {classes} classes "
-                f"(valid labels 0..{classes - 1}); remap the labels or widen the last layer"
-            )
