@@ -19,12 +19,12 @@ from nnrecipe._tune._tuning import connect, storage_url_of
 @pytest.mark.parametrize("scheme", ["journal", "sqlite"])
 def test_two_workers_share_one_budget_without_duplicates(write_study, tmp_path, scheme):
     storage = None if scheme == "journal" else f"sqlite:///{tmp_path}/study.db"
-    result = tune(load_study(write_study(budget={"trials": 6})), storage=storage, workers=2)
-    assert result.ran == 6  # each worker finishes trials until the shared budget is spent
-    assert [r.outcome for r in result.records] == ["complete"] * 6
+    result = tune(load_study(write_study(budget={"trials": 4})), storage=storage, workers=2)
+    assert result.ran == 4  # each worker finishes trials until the shared budget is spent
+    assert [r.outcome for r in result.records] == ["complete"] * 4
     sampled = [tuple(sorted(r.params.items())) for r in result.records]
-    assert len(set(sampled)) == 6  # distinct quasi-random points, none run twice
-    assert len({r.run_dir for r in result.records}) == 6
+    assert len(set(sampled)) == 4  # distinct quasi-random points, none run twice
+    assert len({r.run_dir for r in result.records}) == 4
 
 
 def test_objective_is_the_best_validation_value_seen_and_the_final_one_is_kept(write_study):

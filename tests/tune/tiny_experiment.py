@@ -54,6 +54,6 @@ slow_experiment = nnrecipe.Experiment(
     val=(_x[_val], _y[_val]),
     loss="cross_entropy",
     metrics=["accuracy"],
-    hparams={"max_steps": 150, "batch_size": 64, "val_every": 50, "log_every": 10, "tensorboard": False},
+    hparams={"max_steps": 100, "batch_size": 64, "val_every": 50, "log_every": 10, "tensorboard": False},
     name="digits-slow",
 )
