@@ -72,7 +72,8 @@ def exact_duplicates(splits: Mapping[str, LoadedSplit], stats: Mapping[str, Spli
             members = ok[g]
             dups += [(n, int(s.index[r])) for r in members]
             groups_out.append([[n, int(s.index[r])] for r in members])
-            if n in classes and len(np.unique(classes[n][members])) > 1:
+            labels = classes[n][members] if n in classes else np.zeros(0)
+            if len(np.unique(labels[labels >= 0])) > 1:  # unusable labels are reported elsewhere
                 conflicts += [(n, int(s.index[r])) for r in members]
     if dups:
         findings.append(
