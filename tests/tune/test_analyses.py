@@ -74,6 +74,7 @@ def test_best_of_k_asks_for_more_trials_when_good_ones_are_rare():
     assert result.enough is False and "sample more trials" in result.message
     assert result.median[0] == pytest.approx(0.1) and result.median[-1] == pytest.approx(0.9)
     assert all(lo <= m <= hi for lo, m, hi in zip(result.low, result.median, result.high))
+    assert result.observed == [0.1] * 11 + [0.9]  # the best so far, in the order trials ran
 
 
 def test_best_of_k_needs_enough_trials_to_say_anything():

@@ -23,6 +23,7 @@ class BestOfK:
     Attributes:
         ks: Trial counts 1..n.
         median / low / high: Median and 5th / 95th percentiles of the best of ``k``.
+        observed: The best value so far after each finished trial, in the order they ran.
         enough: Whether doubling from n/2 to n trials gained under a tenth of what the
             search gained overall (diminishing returns); ``None`` with too few trials.
         message: The verdict in words.
@@ -32,6 +33,7 @@ class BestOfK:
     median: list[float]
     low: list[float]
     high: list[float]
+    observed: list[float]
     enough: bool | None
     message: str
 
@@ -48,7 +50,7 @@ def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, resamples: int = 10
     values = np.array([sign * r.value if r.value is not None else math.inf for r in done])
     n = len(values)
     if n < MIN_TRIALS or not np.isfinite(values).any():
-        return BestOfK([], [], [], [], None, f"only {n} finished trial(s): too few to tell whether the search has converged")
+        return BestOfK([], [], [], [], [], None, f"only {n} finished trial(s): too few to tell whether the search has converged")
     rng = np.random.default_rng(seed)
     draws = values[rng.integers(0, n, size=(resamples, n))]
     running = np.minimum.accumulate(draws, axis=1)  # best of the first k of each resample
@@ -71,7 +73,9 @@ def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, resamples: int = 10
             f"({n} trials); sample more trials before drawing conclusions"
         )
     ks = list(range(1, n + 1))
-    return BestOfK(ks, median.tolist(), _lo_hi(low_q, high_q, sign)[0], _lo_hi(low_q, high_q, sign)[1], enough, message)
+    observed = (sign * np.minimum.accumulate(values)).tolist()
+    low, high = _lo_hi(low_q, high_q, sign)
+    return BestOfK(ks, median.tolist(), low, high, observed, enough, message)
 
 
 def _lo_hi(a: np.ndarray, b: np.ndarray, sign: float) -> tuple[list[float], list[float]]:

@@ -84,10 +84,12 @@ def _axes(a: Analysis, axs: list[Any]) -> None:
 def _best_of_k(a: Analysis, axs: list[Any]) -> None:
     b, ax = a.best_of_k, axs[0]
     ax.plot(b.ks, b.median, color="C0")
-    ax.fill_between(b.ks, b.low, b.high, alpha=0.25, color="C0")
+    ax.fill_between(b.ks, b.low, b.high, alpha=0.25, color="C0", label="bootstrap best of k (5-95%)")
+    ax.plot(b.ks, b.observed, color="C1", drawstyle="steps-post", label="best so far, in trial order")
+    ax.legend(fontsize=7)
     ax.set_xlabel("trials k")
     ax.set_ylabel(f"best {a.study.goal.metric} of k")
-    ax.set_title("enough trials? (bootstrap, 5-95%)")
+    ax.set_title("enough trials?")
 
 
 def _curves(a: Analysis, axs: list[Any]) -> None:
