@@ -10,11 +10,12 @@ Prints the figures of issue 4:
 
 Usage::
 
-    python benchmarks/audit_scale.py           # full sizes (Datalab takes minutes)
-    python benchmarks/audit_scale.py --quick   # 100k x 64 and 10k x 128
+    python benchmarks/audit_scale.py                 # full sizes (Datalab takes minutes)
+    python benchmarks/audit_scale.py --quick         # 100k x 64 and 10k x 128
+    python benchmarks/audit_scale.py --only scale    # just part 1 (or --only compare)
 
 Datalab needs ``pip install 'cleanlab[datalab]'`` (the ``bench`` extra); without it that
-part is skipped. Each measurement runs in a fresh subprocess so that peak memory is its own.
+line reports the import error. Each measurement runs in a fresh subprocess so that peak memory is its own.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def _child(which: str, sizes: list[int]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="100k x 64 and 10k x 128 instead of 1M and 50k")
+    parser.add_argument("--only", choices=("scale", "compare"), help="run one of the two parts")
     parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -131,6 +133,13 @@ def main() -> None:
         print(json.dumps(fn(*map(int, sizes))))
         return
     big, cmp_n = (100_000, 10_000) if args.quick else (1_000_000, 50_000)
+    if args.only != "compare":
+        _scale(big)
+    if args.only != "scale":
+        _compare(cmp_n)
+
+
+def _scale(big: int) -> None:
     print(f"1) whole audit, label errors off: {big:,} x 64 with 1,000 near and 1,000 exact duplicates planted")
     r = _child("nnrecipe", [big, 64, 1000, 1000, 0])
     if "failed" in r:
@@ -141,6 +150,9 @@ def main() -> None:
         print(f"   peak memory {r['peak_mib'] / 1024:.2f} GiB (target < 4 GiB; data alone {r['data_mib'] / 1024:.2f} GiB)")
         print(f"   recall: near duplicates {r['recall_near']:.3f}, exact duplicates {r['recall_exact']:.3f}")
         print(f"   phases: {r['timings']}")
+
+
+def _compare(cmp_n: int) -> None:
     print(f"2) {cmp_n:,} x 128 with {cmp_n // 200} near duplicates and {cmp_n // 200} outliers planted")
     ours = _child("nnrecipe", [cmp_n, 128, cmp_n // 200, 0, cmp_n // 200])
     theirs = _child("datalab", [cmp_n, 128, cmp_n // 200, 0, cmp_n // 200])
