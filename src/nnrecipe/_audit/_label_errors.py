@@ -29,8 +29,11 @@ def _fit_predict(Z_fit: np.ndarray, y_fit: np.ndarray, Z: np.ndarray, C: int, se
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
+    from threadpoolctl import threadpool_limits
+
     model = LogisticRegression(max_iter=60, tol=1e-3, random_state=seed)
-    with warnings.catch_warnings():
+    # Small matrix products: BLAS threads fighting over two cores make lbfgs several times slower.
+    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
         warnings.simplefilter("ignore", ConvergenceWarning)  # a quick baseline, not a final model
         model.fit(Z_fit, y_fit)
     out = np.zeros((len(Z), C))
@@ -57,14 +60,21 @@ def _subsample(rows: np.ndarray, cap: int, rng: np.random.Generator) -> np.ndarr
     return np.sort(rng.choice(rows, size=cap, replace=False)) if len(rows) > cap else rows
 
 
-def _oof_probs(Z: np.ndarray, y: np.ndarray, C: int, *, folds: int, cap: int, seed: int) -> np.ndarray:
+def _oof_probs(
+    Z: np.ndarray, y: np.ndarray, C: int, *, folds: int, cap: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities, and which rows they cover (only the first fold when the
+    baseline is clearly too weak there)."""
     rng = np.random.default_rng(seed)
     fold = rng.permutation(len(y)) % folds
     probs = np.zeros((len(y), C))
     for f in range(folds):
         fit = _subsample(np.flatnonzero(fold != f), cap, rng)
         probs[fold == f] = _fit_predict(Z[fit], y[fit], Z[fold == f], C, seed)
-    return probs
+        if f == 0 and (probs[fold == 0].argmax(1) == y[fold == 0]).mean() < _MIN_BASELINE_ACCURACY - 0.1:
+            # Clearly too weak on the first fold: the other folds would not change the verdict.
+            return probs[fold == 0], fold == 0
+    return probs, np.ones(len(y), dtype=bool)
 
 
 def _issues(labels: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -128,7 +138,8 @@ def find_label_errors(
             probs = _checked_probs(pred_probs[name], name, num_classes, int(index[name].max()) + 1)[index[name][ok]]
             summary["method"][name] = "user pred_probs"
         elif name == "train":
-            probs = _oof_probs(Z[name][ok], ids[ok], num_classes, folds=3, cap=cap, seed=seed)
+            probs, scored = _oof_probs(Z[name][ok], ids[ok], num_classes, folds=3, cap=cap, seed=seed)
+            ok = ok[scored]
             summary["method"][name] = "3-fold logistic regression"
         else:
             probs = _fit_predict(Z["train"][fit], classes["train"][fit], Z[name][ok], num_classes, seed)
