@@ -28,7 +28,6 @@ _MIN_BASELINE_ACCURACY = 0.6
 def _fit_predict(Z_fit: np.ndarray, y_fit: np.ndarray, Z: np.ndarray, C: int, seed: int) -> np.ndarray:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
-
     from threadpoolctl import threadpool_limits
 
     model = LogisticRegression(max_iter=60, tol=1e-3, random_state=seed)
