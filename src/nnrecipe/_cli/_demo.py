@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from safetensors.torch import load_model
 
-from .._audit import audit
+from .._audit import AuditConfig, audit
 from .._checkpoint import atomic_write_text
 from .._checks import check
 from .._demo import mnist1d_experiment
@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
     console.rule("[bold]Stage 1: become one with the data (nnrecipe audit)")
     audit_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-audit")
-    report = audit(experiment.train, val=experiment.val, test=experiment.test)
+    # Label errors need a baseline stronger than logistic regression on MNIST-1D (31%): skipped.
+    report = audit(experiment.train, val=experiment.val, test=experiment.test, config=AuditConfig(label_errors=False))
     report.save(audit_dir)
     render_audit_summary(report, console)
     console.print(f"audit folder: {audit_dir}")
