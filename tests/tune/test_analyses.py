@@ -77,6 +77,11 @@ def test_best_of_k_asks_for_more_trials_when_good_ones_are_rare():
     assert result.observed == [0.1] * 11 + [0.9]  # the best so far, in the order trials ran
 
 
+def test_a_late_gain_within_the_evaluation_noise_is_no_gain():
+    records = [rec(i, 0.1) for i in range(11)] + [rec(11, 0.9)]
+    assert best_of_k(records, MAX, noise=1.0).enough is True
+
+
 def test_best_of_k_needs_enough_trials_to_say_anything():
     assert best_of_k([rec(i, 0.5) for i in range(3)], MAX).enough is None
 

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    console = Console(soft_wrap=True)  # long findings stay one line each, as in a log
     analysis = analyze(args.study, storage=args.storage)
     console.print(render_text(analysis), markup=False, highlight=False)
     if not args.no_plots:

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console()
+    console = Console(soft_wrap=True)
     study = load_study(args.study)
     if args.adopt is not None:
         result = adopt(study, seeds=args.adopt, storage=args.storage, workers=args.workers, heartbeat=args.heartbeat)

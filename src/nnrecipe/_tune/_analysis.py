@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
+
 from .._errors import ConfigError
 from ._adoption import Adoption, adoption
 from ._axes import AxisInfo, axis_info, top_trials
@@ -109,6 +111,8 @@ def analyze(study: Study | str | Path, *, storage: str | None = None, top: int =
     counts["retried"] = sum(r.retried for r in records)
     finished = counts["complete"] + counts["infeasible"]
     best_trials = top_trials(records, study.goal, fraction=0.0, minimum=top)
+    curves = diagnose(best_trials, study.goal)
+    noise = float(np.median([c.jitter for c in curves])) if curves else 0.0
     return Analysis(
         study=study,
         records=records,
@@ -117,8 +121,8 @@ def analyze(study: Study | str | Path, *, storage: str | None = None, top: int =
         best=best_trials[0] if best_trials else None,
         isolation=isolation_info(records, study.space, study.goal),
         axes=axis_info(records, study.space, study.goal),
-        best_of_k=best_of_k(records, study.goal),
-        curves=diagnose(best_trials, study.goal),
+        best_of_k=best_of_k(records, study.goal, noise=noise),
+        curves=curves,
         train_length=train_length(top_trials(records, study.goal, fraction=0.2, minimum=5)),
         stability=stability_advice(records),
         adoption=adoption(adopt_records, study.goal),

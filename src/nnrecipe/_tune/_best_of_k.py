@@ -38,8 +38,15 @@ class BestOfK:
     message: str
 
 
-def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, resamples: int = 1000, seed: int = 0) -> BestOfK:
+def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, noise: float = 0.0, resamples: int = 1000, seed: int = 0) -> BestOfK:
     """Bootstrap the best of ``k`` trials; infeasible trials are drawn too and never win.
+
+    Args:
+        records: The study's trials.
+        goal: What is better.
+        noise: Evaluation noise of the goal metric; a later gain below it is no gain.
+        resamples: Bootstrap resamples.
+        seed: Seed of the bootstrap.
 
     Example:
         >>> best_of_k([], Goal()).enough is None
@@ -61,16 +68,18 @@ def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, resamples: int = 10
     half = n // 2 - 1
     total = abs(median[-1] - median[0])
     late = abs(median[-1] - median[half])
-    enough = bool(total == 0 or late <= 0.1 * total)
+    enough = bool(total == 0 or late <= max(0.1 * total, noise))
     if enough:
         message = (
-            f"diminishing returns: the expected best of {half + 1} trials ({median[half]:.4g}) is within a tenth "
-            f"of the search's gain of the best of {n} ({median[-1]:.4g}); more trials of this space would add little"
+            f"diminishing returns: the expected best of {half + 1} trials ({median[half]:.4g}) is within "
+            f"{'the evaluation noise' if late > 0.1 * total else 'a tenth of the search gain'} of the best of {n} "
+            f"({median[-1]:.4g}); more trials of this space would add little"
         )
     else:
         message = (
             f"still gaining: the expected best went from {median[half]:.4g} ({half + 1} trials) to {median[-1]:.4g} "
-            f"({n} trials); sample more trials before drawing conclusions"
+            f"({n} trials){f', more than the evaluation noise ({noise:.2g})' if noise else ''}; sample more trials "
+            f"before drawing conclusions"
         )
     ks = list(range(1, n + 1))
     observed = (sign * np.minimum.accumulate(values)).tolist()

@@ -26,6 +26,7 @@ class CurveDiagnosis:
             than a tenth of what training gained.
         still_improving: The best value came in the last tenth of training, still rising.
         saturated_early: The best value came before half the steps and never improved after.
+        jitter: Typical change of the goal metric between late evaluations (its noise).
         notes: The findings in words, with what to do.
     """
 
@@ -34,6 +35,7 @@ class CurveDiagnosis:
     noisy: bool
     still_improving: bool
     saturated_early: bool
+    jitter: float
     notes: list[str]
 
 
@@ -51,7 +53,7 @@ def diagnose_curve(record: TrialRecord, goal: Goal) -> CurveDiagnosis:
     val = record.val_curve
     if len(val) < MIN_POINTS or not record.steps:
         note = f"trial {record.number}: only {len(val)} validation points; validate more often (val_every) to diagnose its curves"
-        return CurveDiagnosis(record.number, False, False, False, False, [note])
+        return CurveDiagnosis(record.number, False, False, False, False, 0.0, [note])
     steps = np.array([s for s, _, _ in val], dtype=float)
     vloss = np.array([v for _, v, _ in val], dtype=float)
     metric = np.array([m for _, _, m in val], dtype=float)
@@ -92,7 +94,7 @@ def diagnose_curve(record: TrialRecord, goal: Goal) -> CurveDiagnosis:
             f"trial {n}: best {goal.metric} by step {int(steps[i_best])} ({steps[i_best] / total:.0%} of training) "
             f"and no better after: training could be shorter"
         )
-    return CurveDiagnosis(n, overfitting, noisy, still_improving, saturated, notes)
+    return CurveDiagnosis(n, overfitting, noisy, still_improving, saturated, jitter, notes)
 
 
 def _train_loss_near(record: TrialRecord, step: float) -> float:
