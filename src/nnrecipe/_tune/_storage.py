@@ -2,8 +2,8 @@
 
 Measured on the 2-core dev machine (``benchmarks/tune_throughput.py --storage-contention``):
 with 4 local worker processes finishing trivial trials, Optuna's SQLite RDB storage costs
-about 200-300 ms of storage work per trial (60 ms with a single worker) and its writers
-queue on one file lock; the append-only journal file costs 7-35 ms and never reports
+about 180-300 ms of storage work per trial (60 ms with a single worker) and its writers
+queue on one file lock; the append-only journal file costs 7-35 ms (16 ms mean) and never reports
 "database is locked". The default is therefore a journal file in the study's runs folder,
 with nothing to start. Trials of a local worker that dies are found by process id and
 re-run. Across machines, PostgreSQL (``--storage postgresql://...``) with Optuna's
