@@ -1,6 +1,6 @@
 """Near duplicates within a split and near copies of training examples in val/test.
 
-Both use the same hnswlib graphs and one threshold calibrated on the training split's
+Both use the same neighbour index and one threshold calibrated on the training split's
 nearest-neighbour distances. Pairs that are exact duplicates are reported elsewhere.
 """
 

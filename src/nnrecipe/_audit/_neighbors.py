@@ -3,7 +3,7 @@ leakage and the distance-to-nearest-neighbour statistic.
 
 The representation is the input standardised with the training set's per-feature moments,
 projected onto its leading principal directions when it is wide (or features from a model
-the user passes). One hnswlib graph per split answers every neighbour query.
+the user passes). One faiss index per split (see ``_index``) answers every neighbour query.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._ivf import IVFIndex
+from ._index import NeighborIndex
 from ._stats import FeatureMoments
 
 __all__ = ["Neighbors", "Representation", "build_neighbors", "calibrated_threshold", "query"]
@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 _NEAR_Z = 5.0
 # ...and in any case closer than this fraction of the typical nearest distance.
 _NEAR_CAP = 0.25
-# Splits larger than this use the inverted-file index instead of the hnswlib graph.
-_GRAPH_MAX = 20_000
 
 
 @dataclasses.dataclass
@@ -101,55 +99,29 @@ class Neighbors:
     """The ``k`` nearest other examples of every example of one split.
 
     Attributes:
-        index: The index over the split's embeddings (queried for leakage): hnswlib's graph
-            for up to ``_GRAPH_MAX`` rows, an :class:`IVFIndex` beyond.
+        index: The index over the split's embeddings (queried for leakage).
         ids: ``(m, k)`` positions of the neighbours, nearest first.
         dist: ``(m, k)`` Euclidean distances in the representation.
     """
 
-    index: object
+    index: NeighborIndex
     ids: np.ndarray
     dist: np.ndarray
 
 
 def build_neighbors(Z: np.ndarray, *, k: int = 5, seed: int = 0) -> Neighbors:
-    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately).
-
-    Up to ``_GRAPH_MAX`` rows an hnswlib graph built with generous settings is close to
-    exact. Beyond, a graph good enough to keep near-duplicate recall high costs minutes on
-    two cores, so an inverted-file index searches exactly within k-means cells instead.
-    """
-    m, dim = Z.shape
+    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately)."""
+    m = len(Z)
     k = min(k, m - 1)
-    if m > _GRAPH_MAX:
-        ivf = IVFIndex(Z, seed=seed)
-        ids, dist = ivf.search(Z, k, exclude=np.arange(m))
-        return Neighbors(index=ivf, ids=ids, dist=dist)
-    import hnswlib
-
-    index = hnswlib.Index(space="l2", dim=dim)
-    index.init_index(max_elements=m, M=16, ef_construction=100, random_seed=seed)
-    index.add_items(Z, np.arange(m))
-    index.set_ef(max(4 * (k + 1), 48))
-    labels, sq = index.knn_query(Z, k=k + 1)
-    labels = labels.astype(np.int64)
-    # Drop each row's own entry; with exact duplicates it need not come first.
-    own = labels == np.arange(m)[:, None]
-    missing = ~own.any(1)
-    own[missing, -1] = True
-    keep = ~own
-    ids = labels[keep].reshape(m, k)
-    dist = np.sqrt(np.maximum(sq[keep].reshape(m, k), 0.0))
+    index = NeighborIndex(Z, seed=seed)
+    ids, dist = index.search(Z, k, exclude=np.arange(m))
     return Neighbors(index=index, ids=ids, dist=dist)
 
 
 def query(neighbors: Neighbors, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The nearest indexed row to each row of ``Z``: ``(positions, distances)``."""
-    if isinstance(neighbors.index, IVFIndex):
-        ids, dist = neighbors.index.search(Z, 1)
-        return ids[:, 0], dist[:, 0]
-    labels, sq = neighbors.index.knn_query(Z, k=1)  # type: ignore[attr-defined]
-    return labels[:, 0].astype(np.int64), np.sqrt(np.maximum(sq[:, 0], 0.0))
+    ids, dist = neighbors.index.search(Z, 1)
+    return ids[:, 0], dist[:, 0]
 
 
 def calibrated_threshold(nearest: np.ndarray) -> float:
