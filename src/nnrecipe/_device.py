@@ -13,8 +13,11 @@ __all__ = ["resolve_device", "choose_threads"]
 
 log = logging.getLogger(__name__)
 
-# Below this many parameters, a step is too small to split across threads: thread
-# synchronisation costs more than the arithmetic (measured by benchmarks/threads.py).
+# Below this many parameters a process trains on one thread. benchmarks/threads.py on the
+# 2-core machine: quiet, one thread is as fast as two for the MLP and GRU (1.01x, 1.05x) and
+# 13% slower for the 100k-parameter CNN; with other work on the machine (parallel tuning
+# trials, a second job) two threads were 1.7x to 22x slower for every one of them. One
+# thread is also what parallel tuning workers need.
 SMALL_MODEL_PARAMS = 1_000_000
 
 
