@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from rich.console import Console
 
@@ -28,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    import optuna
+
+    # Optuna announces each study and trial at INFO; the CLI prints its own summary.
+    optuna.logging.set_verbosity(optuna.logging.DEBUG if args.debug else optuna.logging.WARNING)
+    if not args.debug:  # each trial's model summary is in its run folder (summary.txt)
+        logging.getLogger("nnrecipe._trainer").setLevel(logging.WARNING)
     console = Console(soft_wrap=True)
     study = load_study(args.study)
     if args.adopt is not None:
