@@ -8,6 +8,7 @@ infeasible (Optuna state FAIL with ``user_attrs["infeasible"]``), never dropped.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import socket
@@ -28,6 +29,8 @@ __all__ = ["Objective", "Infeasible", "OVER_BUDGET"]
 
 OVER_BUDGET = "over_budget"  # user attribute of a trial started after the budget was spent
 
+
+log = logging.getLogger(__name__)
 
 class Infeasible(Exception):
     """The trial's training diverged or produced no finite validation value."""
@@ -108,5 +111,7 @@ class Objective:
                 else f"diverged: training loss {end:.3g} at the end, {losses[0]:.3g} at the start"
             )
             trial.set_user_attr("infeasible", reason)
+            log.info("trial %d infeasible (%s) after %.1f s", trial.number, reason, result.seconds)
             raise Infeasible(f"trial {trial.number} is infeasible ({reason})")
+        log.info("trial %d: best %s %.4g at step %s of %d (%.1f s)", trial.number, metric, best, best_step, result.steps, result.seconds)
         return float(best)

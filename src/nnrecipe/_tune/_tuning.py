@@ -7,8 +7,8 @@ import logging
 import multiprocessing as mp
 import os
 import traceback
-from queue import Empty
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import optuna
@@ -162,7 +162,7 @@ def _run_workers(study: Study, url: str, workers: int, kwargs: dict[str, Any]) -
     # torch.optim) and scipy.stats (by the Halton sampler).
     ctx.set_forkserver_preload(["nnrecipe", "torch._dynamo", "scipy.stats"])
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_child, args=(study, url, kwargs, queue), daemon=False) for _ in range(workers)]
+    procs = [ctx.Process(target=_child, args=(study, url, kwargs, queue, _log_setup()), daemon=False) for _ in range(workers)]
     for p in procs:
         p.start()
     results: list[Any] = []
@@ -190,8 +190,25 @@ def _work(study: Study, url: str, *, trials: int | None, timeout: float | None, 
     return run_worker(study, storage, trials=trials, timeout=timeout, threads=1)
 
 
-def _child(study: Study, url: str, kwargs: dict[str, Any], queue: Any) -> None:
+def _log_setup() -> dict[str, int] | None:
+    """The caller's nnrecipe log levels, for workers to show the same lines (None: no handler)."""
+    root = logging.getLogger("nnrecipe")
+    if not root.handlers:
+        return None
+    names = ("nnrecipe", "nnrecipe._trainer")
+    return {name: logging.getLogger(name).getEffectiveLevel() for name in names}
+
+
+def _child(study: Study, url: str, kwargs: dict[str, Any], queue: Any, log_levels: dict[str, int] | None) -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if log_levels is not None:  # a fresh process from the fork server: mirror the caller's logging
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        root = logging.getLogger("nnrecipe")
+        root.addHandler(handler)
+        root.propagate = False
+        for name, level in log_levels.items():
+            logging.getLogger(name).setLevel(level)
     try:
         queue.put(_work(study, url, **kwargs))
     except BaseException:
