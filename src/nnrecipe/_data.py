@@ -80,6 +80,23 @@ def _to_tensor(a: Any, what: str) -> torch.Tensor:
     raise DataError(f"{what} has unsupported type {type(a).__name__}; pass a tensor or a numpy array")
 
 
+def check_pair(X: torch.Tensor | np.ndarray, y: torch.Tensor | np.ndarray, name: str) -> None:
+    """Inputs and targets have an example dimension, the same length, and are not empty.
+
+    Raises:
+        DataError: Naming the split and the fix.
+    """
+    if X.ndim == 0 or y.ndim == 0:
+        raise DataError(f"{name}: X and y need a first (example) dimension; got scalars")
+    if len(X) != len(y):
+        raise DataError(
+            f"{name}: X has {len(X)} examples but y has {len(y)}; "
+            "they must have the same first dimension (one target per example)."
+        )
+    if len(X) == 0:
+        raise DataError(f"{name} split is empty; pass at least one example or leave the split out")
+
+
 class TensorData(DataSource):
     """Inputs and targets held in memory as two tensors with the same first dimension.
 
@@ -101,15 +118,7 @@ class TensorData(DataSource):
         self.X = _to_tensor(X, f"{name} X")
         self.y = _to_tensor(y, f"{name} y")
         self.name = name
-        if self.X.ndim == 0 or self.y.ndim == 0:
-            raise DataError(f"{name}: X and y need a first (example) dimension; got scalars")
-        if len(self.X) != len(self.y):
-            raise DataError(
-                f"{name}: X has {len(self.X)} examples but y has {len(self.y)}; "
-                "they must have the same first dimension (one target per example)."
-            )
-        if len(self.X) == 0:
-            raise DataError(f"{name} split is empty; pass at least one example")
+        check_pair(self.X, self.y, name)
         if self.X.is_floating_point() and not bool(torch.isfinite(self.X).all()):
             bad = (~torch.isfinite(self.X.reshape(len(self.X), -1))).any(1).nonzero().flatten()
             raise DataError(
@@ -201,7 +210,7 @@ class LoaderData(DataSource):
             self._n = len(loader.dataset)  # type: ignore[arg-type]
         except TypeError:
             self._n = 0
-        if self._n == 0 and _is_sized(loader.dataset):
+        if self._n == 0 and is_sized(loader.dataset):
             raise DataError(f"{name} DataLoader's dataset is empty; pass at least one example")
 
     def __len__(self) -> int:
@@ -230,7 +239,7 @@ class LoaderData(DataSource):
         return torch.cat(xs)[:n], torch.cat(ys)[:n]
 
 
-def _is_sized(obj: object) -> bool:
+def is_sized(obj: object) -> bool:
     try:
         len(obj)  # type: ignore[arg-type]
     except TypeError:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from .._data import DataSource, TensorData, _to_tensor
+from .._data import DataSource, TensorData, _to_tensor, check_pair, is_sized
 from .._errors import DataError
 from ._csv_table import load_csv
 from ._dataset import from_dataset
@@ -63,14 +63,14 @@ def load_split(data: Any, name: str, *, label_column: str = "label") -> LoadedSp
     if isinstance(data, TensorData):
         return _from_arrays(data.X, data.y, name)
     if isinstance(data, DataLoader):
-        if isinstance(data.dataset, Dataset) and _sized(data.dataset):
+        if isinstance(data.dataset, Dataset) and is_sized(data.dataset):
             # Per-example access keeps indices meaningful and isolates a broken example.
             return from_dataset(data.dataset, name)
         return _from_batches(iter(data), name)
     if isinstance(data, DataSource):
         return _from_batches(data.batches(1024, seed=0, epoch=0, shuffle=False), name)
     if isinstance(data, Dataset):
-        if not _sized(data):
+        if not is_sized(data):
             raise DataError(f"{name}: the Dataset has no __len__; wrap it in a DataLoader instead")
         return from_dataset(data, name)
     raise TypeError(
@@ -80,14 +80,6 @@ def load_split(data: Any, name: str, *, label_column: str = "label") -> LoadedSp
     )
 
 
-def _sized(obj: object) -> bool:
-    try:
-        len(obj)  # type: ignore[arg-type]
-    except TypeError:
-        return False
-    return True
-
-
 def _numpy(a: Any, what: str) -> np.ndarray:
     t = _to_tensor(a, what)  # the trainer's messages for ragged, object and string arrays
     return t.detach().cpu().numpy()
@@ -95,15 +87,7 @@ def _numpy(a: Any, what: str) -> np.ndarray:
 
 def _from_arrays(X: Any, y: Any, name: str) -> LoadedSplit:
     xs, ys = _numpy(X, f"{name} X"), _numpy(y, f"{name} y")
-    if xs.ndim == 0 or ys.ndim == 0:
-        raise DataError(f"{name}: X and y need a first (example) dimension; got scalars")
-    if len(xs) != len(ys):
-        raise DataError(
-            f"{name}: X has {len(xs)} examples but y has {len(ys)}; they must have the same "
-            "first dimension (one label per example)."
-        )
-    if len(xs) == 0:
-        raise DataError(f"{name} split is empty; pass at least one example or leave the split out")
+    check_pair(xs, ys, name)
     source_dtype = str(xs.dtype)
     flat = xs.reshape(len(xs), -1)
     flat = flat if flat.dtype == np.float32 else flat.astype(np.float32)
