@@ -28,7 +28,6 @@ import optuna
 import yaml
 
 import nnrecipe
-from nnrecipe._tune._records import records_of
 from nnrecipe._tune._tuning import connect, storage_url_of
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "mnist1d.py"

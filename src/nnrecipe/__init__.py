@@ -6,16 +6,16 @@ trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Pla
 
 from ._audit import AuditConfig, AuditReport, Finding, audit
 from ._checks import CheckReport, CheckResult, check, fix_last_layer_init
-from ._config import TrainConfig
-from ._data import DataSource, TensorData, as_source
-from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError
-from ._experiment import Experiment, build_model, load_experiment
-from ._evaluate import evaluate
-from ._fit import fit, fit_experiment
-from ._losses import resolve_loss
-from ._metrics import Metric, resolve_metrics
-from ._task import TaskKind, infer_task
-from ._trainer import FitResult, Trainer
+from ._core._config import TrainConfig
+from ._core._data import DataSource, TensorData, as_source
+from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError
+from ._core._experiment import Experiment, build_model, load_experiment
+from ._core._evaluate import evaluate
+from ._train._fit import fit, fit_experiment
+from ._core._losses import resolve_loss
+from ._core._metrics import Metric, resolve_metrics
+from ._core._task import TaskKind, infer_task
+from ._train._trainer import FitResult, Trainer
 from ._tune import Analysis, Budget, Goal, Param, SamplerSpec, Space, Study, TuneResult, adopt, analyze, load_study, tune
 from . import callbacks, models
 

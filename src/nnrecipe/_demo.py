@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._experiment import Experiment
+from ._core._experiment import Experiment
 from .datasets import load_mnist1d
 from .models import CNN1d
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._errors import DataError
+from .._core._errors import DataError
 from ._config import AuditConfig
 from ._duplicates import exact_duplicates
 from ._features import scale_findings, target_leak_findings

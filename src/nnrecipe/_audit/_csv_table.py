@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import DataError
+from .._core._errors import DataError
 from ._split import Broken, LoadedSplit
 
 __all__ = ["load_csv"]

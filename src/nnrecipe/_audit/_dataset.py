@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from .._errors import DataError
+from .._core._errors import DataError
 from ._split import Broken, LoadedSplit
 
 __all__ = ["from_dataset"]

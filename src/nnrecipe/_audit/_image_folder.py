@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import DataError
+from .._core._errors import DataError
 from ._split import Broken, LoadedSplit
 
 __all__ = ["IMAGE_SUFFIXES", "load_image_folder", "split_folders"]

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from .._data import DataSource, TensorData, _to_tensor, check_pair, is_sized
-from .._errors import DataError
+from .._core._data import DataSource, TensorData, _to_tensor, check_pair, is_sized
+from .._core._errors import DataError
 from ._csv_table import load_csv
 from ._dataset import from_dataset
 from ._image_folder import load_image_folder

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._core._files import atomic_write_text
 from ._finding import Finding, Severity
 
 __all__ = ["AuditReport", "Gallery"]
@@ -106,11 +106,7 @@ class AuditReport:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         text = self.to_json()
-        fd, tmp = tempfile.mkstemp(dir=out, suffix=".json.tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private
-        os.replace(tmp, out / "audit.json")
+        atomic_write_text(out / "audit.json", text)
         if pictures:
             from ._pictures import write_pictures
 

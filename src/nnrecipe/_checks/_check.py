@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from .._config import TrainConfig
-from .._experiment import ModelLike
-from .._losses import LossLike
+from .._core._config import TrainConfig
+from .._core._experiment import ModelLike
+from .._core._losses import LossLike
 from ._baseline import check_input_independent_baseline
 from ._batch_independence import check_batch_independence
 from ._causality import check_causality

@@ -15,12 +15,12 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._config import TrainConfig
-from .._data import TensorData, as_source
-from .._experiment import ModelLike, build_model
-from .._losses import LossFn, LossLike, resolve_loss
-from .._optim import make_optimizer
-from .._task import TaskKind, infer_task
+from .._core._config import TrainConfig
+from .._core._data import TensorData, as_source
+from .._core._experiment import ModelLike, build_model
+from .._core._losses import LossFn, LossLike, resolve_loss
+from .._train._optim import make_optimizer
+from .._core._task import TaskKind, infer_task
 from ._sample import model_device, sample
 
 __all__ = ["CheckContext", "CheckSkipped", "UserCodeError", "OptimizerFactory", "Transform"]

@@ -9,8 +9,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._data import TensorData, as_source
-from .._task import TaskKind, infer_task
+from .._core._data import TensorData, as_source
+from .._core._task import TaskKind, infer_task
 from ._context import CheckContext
 from ._result import CheckResult
 from ._targets import target_prior

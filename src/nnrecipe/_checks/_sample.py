@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._data import DataSource, TensorData
-from .._experiment import ModelLike
+from .._core._data import DataSource, TensorData
+from .._core._experiment import ModelLike
 
 __all__ = ["sample", "model_device"]
 

@@ -11,8 +11,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from .._data import TensorData
-from .._trainer import Trainer
+from .._core._data import TensorData
+from .._train._trainer import Trainer
 from ..callbacks import Callback
 from ._context import CheckContext
 

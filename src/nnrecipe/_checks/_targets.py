@@ -7,7 +7,7 @@ import math
 
 import torch
 
-from .._task import TaskKind
+from .._core._task import TaskKind
 
 __all__ = ["Prior", "target_prior"]
 

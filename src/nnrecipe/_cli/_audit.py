@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from .._audit import AuditConfig, AuditReport, audit
-from .._errors import ConfigError
-from .._experiment import load_experiment
+from .._core._errors import ConfigError
+from .._core._experiment import load_experiment
+from .._core._files import atomic_folder, create_run_dir
 from ._common import add_runs_dir
 
 __all__ = ["register", "render_audit_summary", "run"]
@@ -64,21 +61,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(report: AuditReport, runs_dir: Path) -> Path:
     """Save into a hidden temporary folder, then rename: a failure leaves nothing behind."""
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    final = runs_dir / f"audit-{stamp}"
-    n = 1
-    while final.exists():
-        n += 1
-        final = runs_dir / f"audit-{stamp}-{n}"
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=runs_dir))
-    try:
+    final = create_run_dir(runs_dir, "audit")
+    final.rmdir()  # the name is reserved by the clock; the folder appears whole or not at all
+    with atomic_folder(final) as tmp:
         report.save(tmp)
-        tmp.chmod(0o755)  # mkdtemp makes it private; a run folder is shared like any other
-        os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return final
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .._checkpoint import atomic_write_text
+from .._core._files import atomic_write_text
 from .._checks import CHECKS, CheckReport, check
-from .._experiment import load_experiment
-from .._runs import create_run_dir
+from .._core._experiment import load_experiment
+from .._core._files import create_run_dir
 from ._common import add_runs_dir, parse_overrides
 
 __all__ = ["register", "run", "render_check_table"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, Any]:

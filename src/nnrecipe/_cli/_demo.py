@@ -10,12 +10,12 @@ from rich.console import Console
 from safetensors.torch import load_model
 
 from .._audit import AuditConfig, audit
-from .._checkpoint import atomic_write_text
+from .._core._files import atomic_write_text
 from .._checks import check
 from .._demo import mnist1d_experiment
-from .._evaluate import evaluate
-from .._fit import fit_experiment
-from .._runs import create_run_dir
+from .._core._evaluate import evaluate
+from .._train._fit import fit_experiment
+from .._core._files import create_run_dir
 from ..callbacks import ModelCheckpoint, ProgressBar
 from ._audit import render_audit_summary
 from ._check import render_check_table

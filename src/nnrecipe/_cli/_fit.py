@@ -7,12 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .._config import TrainConfig
-from .._evaluate import evaluate
-from .._experiment import load_experiment
-from .._fit import fit_experiment
-from .._runs import read_run_config
-from .._trainer import FitResult
+from .._core._config import TrainConfig
+from .._core._evaluate import evaluate
+from .._core._experiment import load_experiment
+from .._train._fit import fit_experiment
+from .._train._runs import read_run_config
+from .._train._trainer import FitResult
 from ..callbacks import Callback, EarlyStopping, ModelCheckpoint, ProgressBar
 from ._common import add_runs_dir, parse_overrides
 

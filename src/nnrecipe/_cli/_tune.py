@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     # Optuna announces each study and trial at INFO; the CLI prints its own summary.
     optuna.logging.set_verbosity(optuna.logging.DEBUG if args.debug else optuna.logging.WARNING)
     if not args.debug:  # each trial's model summary is in its run folder (summary.txt)
-        logging.getLogger("nnrecipe._trainer").setLevel(logging.WARNING)
+        logging.getLogger("nnrecipe._train._trainer").setLevel(logging.WARNING)
     console = Console(soft_wrap=True)
     study = load_study(args.study)
     if args.adopt is not None:

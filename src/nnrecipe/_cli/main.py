@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .._errors import NnrecipeError
+from .._core._errors import NnrecipeError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
 SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 from ._adoption import Adoption, adoption
 from ._axes import AxisInfo, axis_info, top_trials
 from ._best_of_k import BestOfK, best_of_k

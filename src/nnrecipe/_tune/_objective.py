@@ -17,9 +17,9 @@ from typing import Any
 
 import optuna
 
-from .._experiment import Experiment
-from .._fit import fit_experiment
-from .._trainer import FitResult
+from .._core._experiment import Experiment
+from .._train._fit import fit_experiment
+from .._train._trainer import FitResult
 from ._probe import TrialProbe
 from ._records import downsample
 from ._storage import RETRY_OF, WORKER

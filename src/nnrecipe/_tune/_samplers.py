@@ -12,7 +12,7 @@ from optuna.exceptions import ExperimentalWarning
 from optuna.samplers import BaseSampler, GPSampler, RandomSampler, TPESampler
 from optuna.trial import FrozenTrial
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 from ._halton import HaltonSampler
 from ._space import Space
 

@@ -20,7 +20,7 @@ from optuna.distributions import (
     IntDistribution,
 )
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 
 __all__ = ["Param", "Space", "ParamKind", "Role"]
 

@@ -23,7 +23,7 @@ from optuna.storages import BaseStorage, JournalStorage, RDBStorage
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 
 __all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "MAX_RETRIES"]
 

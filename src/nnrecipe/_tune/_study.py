@@ -7,8 +7,8 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from .._config import TrainConfig
-from .._errors import ConfigError
+from .._core._config import TrainConfig
+from .._core._errors import ConfigError
 from ._samplers import SamplerSpec
 from ._space import Space
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 from ._samplers import SamplerSpec
 from ._space import Param, Space
 from ._study import Budget, Goal, Study

@@ -13,7 +13,7 @@ from typing import Any
 
 import optuna
 
-from .._errors import ConfigError
+from .._core._errors import ConfigError
 from ._records import TrialRecord, records_of
 from ._storage import default_storage_url, open_storage
 from ._study import Study
@@ -195,7 +195,7 @@ def _log_setup() -> dict[str, int] | None:
     root = logging.getLogger("nnrecipe")
     if not root.handlers:
         return None
-    names = ("nnrecipe", "nnrecipe._trainer")
+    names = ("nnrecipe", "nnrecipe._train._trainer")
     return {name: logging.getLogger(name).getEffectiveLevel() for name in names}
 
 

@@ -19,7 +19,7 @@ from optuna.exceptions import ExperimentalWarning
 from optuna.storages import BaseStorage, JournalStorage
 from optuna.trial import FrozenTrial, TrialState
 
-from .._experiment import load_experiment
+from .._core._experiment import load_experiment
 from ._objective import OVER_BUDGET, Infeasible, Objective
 from ._samplers import make_sampler
 from ._storage import RETRY_OF, reap_dead_local_trials

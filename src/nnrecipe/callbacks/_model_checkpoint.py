@@ -3,14 +3,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 from pathlib import Path
 from typing import Any, Literal
 
 from safetensors.torch import save_model
 
-from .._checkpoint import atomic_write_text
-from .._runs import read_metrics
+from .._core._files import atomic_path, atomic_write_text
+from .._train._runs import read_metrics
 from ._base import MonitorCallback
 
 __all__ = ["ModelCheckpoint", "best_checkpoint"]
@@ -68,9 +67,8 @@ class ModelCheckpoint(MonitorCallback):
     def _write(self, name: str) -> None:
         assert self.folder is not None
         self.folder.mkdir(exist_ok=True)
-        tmp = self.folder / f".{name}.tmp-{os.getpid()}"
-        save_model(self.trainer.model, str(tmp))
-        os.replace(tmp, self.folder / name)
+        with atomic_path(self.folder / name) as tmp:
+            save_model(self.trainer.model, str(tmp))
 
     def on_validation_end(self, step: int, logs: dict[str, Any]) -> None:
         value = logs.get(self.monitor)

@@ -21,23 +21,23 @@ import torch
 from torch import nn
 
 from ._checkpoint import atomic_write_text, latest_checkpoint, read_checkpoint
-from ._config import TrainConfig
-from ._data import DataSource, TensorData, as_source
-from ._device import choose_threads, resolve_device
-from ._errors import CheckpointError, ConfigError
-from ._evaluate import evaluate_source
-from ._losses import LossFn, LossLike, resolve_loss
-from ._metrics import Metric, MetricLike, default_metrics, resolve_metrics
+from .._core._config import TrainConfig
+from .._core._data import DataSource, TensorData, as_source
+from .._core._device import choose_threads, resolve_device
+from .._core._errors import CheckpointError, ConfigError
+from .._core._evaluate import evaluate_source
+from .._core._losses import LossFn, LossLike, resolve_loss
+from .._core._metrics import Metric, MetricLike, default_metrics, resolve_metrics
 from ._optim import make_optimizer
 from ._preflight import check_targets, logged_names, summarize_or_explain
 from ._resume import epoch_batches, restore_resume_point, save_resume_point
-from ._rng import rng_state, seed_everything
+from .._core._rng import rng_state, seed_everything
 from ._runlog import RunLog
 from ._runs import create_run_dir, find_parent, read_metrics, read_run_config, write_run_config
 from ._schedule import lr_factor
 from ._summary import ModelSummary
-from ._task import TaskKind, infer_task
-from .callbacks import Callback, MonitorCallback, TerminateOnNaN, TrainerState
+from .._core._task import TaskKind, infer_task
+from ..callbacks import Callback, MonitorCallback, TerminateOnNaN, TrainerState
 
 __all__ = ["Trainer", "FitResult"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from ._config import ScheduleName
+from .._core._config import ScheduleName
 
 __all__ = ["lr_factor"]
 

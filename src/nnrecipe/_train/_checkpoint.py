@@ -19,7 +19,8 @@ import torch
 from safetensors.torch import load_file, load_model, save_file, save_model
 from torch import nn
 
-from ._errors import CheckpointError
+from .._core._errors import CheckpointError
+from .._core._files import atomic_write_text
 
 __all__ = ["encode", "decode", "write_checkpoint", "read_checkpoint", "latest_checkpoint", "atomic_write_text"]
 
@@ -55,15 +56,6 @@ def decode(obj: Any, tensors: dict[str, torch.Tensor]) -> Any:
     if isinstance(obj, list):
         return [decode(v, tensors) for v in obj]
     return obj
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def write_checkpoint(folder: Path, name: str, model: nn.Module, state: dict[str, Any]) -> Path:

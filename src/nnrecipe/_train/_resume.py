@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ._checkpoint import write_checkpoint
-from ._config import TrainConfig
-from ._data import Batch, DataSource, LoaderData
-from ._errors import CheckpointError
-from ._rng import rng_state, set_rng_state
-from .callbacks import Callback, TrainerState
+from .._core._config import TrainConfig
+from .._core._data import Batch, DataSource, LoaderData
+from .._core._errors import CheckpointError
+from .._core._rng import rng_state, set_rng_state
+from ..callbacks import Callback, TrainerState
 
 __all__ = ["save_resume_point", "restore_resume_point", "epoch_batches", "KEEP_CHECKPOINTS"]
 

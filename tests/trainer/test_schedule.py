@@ -1,6 +1,6 @@
 import pytest
 
-from nnrecipe._schedule import lr_factor
+from nnrecipe._train._schedule import lr_factor
 
 
 def test_constant_is_one_everywhere() -> None:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from nnrecipe import CheckpointError
-from nnrecipe import _checkpoint as ckpt
+from nnrecipe._train import _checkpoint as ckpt
 
 
 def model() -> torch.nn.Module:

@@ -8,14 +8,14 @@ from typing import Any
 
 from torch import nn
 
-from ._config import TrainConfig, split_hparams
-from ._errors import ConfigError
-from ._experiment import Experiment
-from ._losses import LossLike
-from ._metrics import MetricLike
+from .._core._config import TrainConfig, split_hparams
+from .._core._errors import ConfigError
+from .._core._experiment import Experiment
+from .._core._losses import LossLike
+from .._core._metrics import MetricLike
 from ._runs import read_run_config
 from ._trainer import FitResult, Trainer
-from .callbacks import Callback
+from ..callbacks import Callback
 
 __all__ = ["fit", "fit_experiment"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._config import TrainConfig
-from ._data import DataSource, TensorData
-from ._errors import DataError
-from ._metrics import Metric
+from .._core._config import TrainConfig
+from .._core._data import DataSource, TensorData
+from .._core._errors import DataError
+from .._core._metrics import Metric
 from ._summary import ModelSummary, summarize
-from ._task import TaskKind
+from .._core._task import TaskKind
 
 __all__ = ["logged_names", "summarize_or_explain", "check_targets"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._config import TrainConfig
+from .._core._config import TrainConfig
 
 __all__ = ["make_optimizer"]
 

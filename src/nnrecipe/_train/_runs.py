@@ -10,15 +10,14 @@ import json
 import logging
 import os
 import platform
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ._checkpoint import atomic_write_text
-from ._errors import CheckpointError
+from .._core._files import atomic_write_text, create_run_dir, utc_iso
+from .._core._errors import CheckpointError
 
 __all__ = ["create_run_dir", "write_run_config", "read_run_config", "config_diff", "find_parent", "read_metrics"]
 
@@ -26,20 +25,6 @@ log = logging.getLogger(__name__)
 
 CONFIG = "config.json"
 METRICS = "metrics.jsonl"
-
-
-def create_run_dir(runs_dir: Path, name: str) -> Path:
-    """A new, empty folder ``runs_dir/<name>-<UTC time>[-n]``."""
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    for n in range(1000):
-        path = runs_dir / (f"{name}-{stamp}" + (f"-{n}" if n else ""))
-        try:
-            path.mkdir()
-            return path
-        except FileExistsError:
-            continue
-    raise CheckpointError(f"could not create a run folder in {runs_dir}")
 
 
 def read_run_config(run_dir: Path) -> dict[str, Any]:
@@ -84,7 +69,7 @@ def write_run_config(
         **info,
         "parent": str(parent) if parent else None,
         "diff_from_parent": diff,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "created": utc_iso(),
         "versions": {"python": platform.python_version(), "torch": torch.__version__},
         "pid": os.getpid(),
     }

@@ -1,0 +1,1 @@
+"""What every stage shares: data sources, losses, metrics, task, config, experiment, errors, files."""

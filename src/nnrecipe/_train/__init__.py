@@ -1,0 +1,1 @@
+"""The trainer's internals: loop, step, resume points, run log, run folders, checkpoints, schedules, optimizer."""
