@@ -156,7 +156,7 @@ def check_fields(obj: Any) -> None:
         nnrecipe._core._errors.ConfigError: Cfg: epochs=1.5 is a float; expected int >= 1
     """
     owner = type(obj).__name__
-    hints = _hints(type(obj))
+    hints = _hints(type(obj))  # type: ignore[arg-type]  # a class is hashable
     for field in dataclasses.fields(obj):
         value, hint = getattr(obj, field.name), hints[field.name]
         stored = _coerce(value, hint)
