@@ -38,7 +38,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, Any]:
             problem = getattr(e, "problem", None) or str(e).splitlines()[0]
             raise ConfigError(
                 f"--set {item}: the value {value!r} is not valid YAML ({problem}); "
-                f"write a number, true/false, null, a word, or quote it: --set {key}='\"{value}\"'"
+                "give a number, true/false, null, a word, a [list] or a quoted string"
             ) from None
         # YAML 1.1 reads "1e-3" as a string: accept the float people mean.
         out[key] = float(parsed) if isinstance(parsed, str) and _EXPONENT_FLOAT.fullmatch(parsed) else parsed
