@@ -34,7 +34,7 @@ def test_a_portable_name_is_kept() -> None:
 
 
 def test_runs_stay_inside_the_runs_folder(tmp_path: Path) -> None:
-    result = nnrecipe.fit_experiment(experiment(name="tiny", hparams={"epochs": 1}), runs_dir=tmp_path / "runs")
+    result = nnrecipe.fit_experiment(experiment(name="tiny", hparams={"epochs": 1, "tensorboard": False}), runs_dir=tmp_path / "runs")
     assert result.run_dir is not None and result.run_dir.parent == tmp_path / "runs"
 
 
