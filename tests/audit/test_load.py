@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from nnrecipe import AuditConfig, DataError, TensorData, audit
+from nnrecipe import AuditConfig, DataError, audit
+from nnrecipe.data import TensorData
 
 _FAST = AuditConfig(label_errors=False)
 

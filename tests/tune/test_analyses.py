@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnrecipe import Goal, Param, Space
+from nnrecipe.tuning import Goal, Param, Space
 from nnrecipe._tune._adoption import adoption
 from nnrecipe._tune._axes import axis_info
 from nnrecipe._tune._best_of_k import best_of_k

@@ -8,7 +8,7 @@ import numpy as np
 import optuna
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from nnrecipe import Param, Space
+from nnrecipe.tuning import Param, Space
 from nnrecipe._tune._halton import HaltonSampler, from_unit
 
 

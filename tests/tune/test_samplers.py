@@ -5,7 +5,8 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from nnrecipe import ConfigError, Param, SamplerSpec, Space
+from nnrecipe import ConfigError
+from nnrecipe.tuning import Param, SamplerSpec, Space
 from nnrecipe._tune._halton import HaltonSampler
 from nnrecipe._tune._samplers import make_sampler
 

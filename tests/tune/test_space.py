@@ -5,7 +5,8 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from nnrecipe import ConfigError, Param, Space
+from nnrecipe import ConfigError
+from nnrecipe.tuning import Param, Space
 
 OPT = Param(name="optimizer", kind="choices", choices=("adam", "sgd"), role="scientific")
 ADAM_LR = Param(name="adam_lr", hparam="lr", kind="log", low=1e-4, high=1e-2, when=(("optimizer", ("adam",)),))

@@ -1,6 +1,6 @@
 """Decoding every supported data form into a :class:`LoadedSplit`, keeping broken examples apart.
 
-The trainer's :func:`nnrecipe.as_source` rejects data with NaN outright; the audit must
+The trainer's :func:`nnrecipe.data.as_source` rejects data with NaN outright; the audit must
 instead find and list them, so arrays are converted here without that check. One example
 that fails to load (a corrupt file, a ``__getitem__`` that raises) is recorded and skipped.
 """
@@ -31,7 +31,7 @@ def load_split(data: Any, name: str, *, label_column: str = "label") -> LoadedSp
 
     Args:
         data: ``(X, y)`` arrays or tensors, a ``TensorDataset``, a ``Dataset`` of pairs, a
-            ``DataLoader``, a :class:`~nnrecipe.DataSource`, a folder of images with one
+            ``DataLoader``, a :class:`~nnrecipe.data.DataSource`, a folder of images with one
             sub-folder per class, or a ``.csv`` file.
         name: The split's name.
         label_column: The label column of a CSV file.

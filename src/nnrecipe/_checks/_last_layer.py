@@ -91,7 +91,7 @@ def fix_last_layer_init(model: nn.Module, train: Any, task: TaskKind | None = No
 
     Args:
         model: The model to change (in place).
-        train: Training data in any form :func:`nnrecipe.as_source` takes.
+        train: Training data in any form :func:`nnrecipe.data.as_source` takes.
         task: The task kind; inferred from the targets when ``None``.
 
     Returns:

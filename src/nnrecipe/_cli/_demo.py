@@ -6,21 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from rich.console import Console
-from safetensors.torch import load_model
+import nnrecipe
 
-from .._audit import AuditConfig, audit
-from .._core._files import atomic_write_text
-from .._checks import check
-from .._demo import mnist1d_experiment
-from .._core._evaluate import evaluate
-from .._train._fit import fit_experiment
-from .._core._files import create_run_dir
-from ..callbacks import ModelCheckpoint, ProgressBar
-from ._audit import render_audit_summary
-from ._check import render_check_table
 from ._common import add_runs_dir
-from ._fit import print_result
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -37,6 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: building the parser for --help must stay light.
+    from rich.console import Console
+    from safetensors.torch import load_model
+
+    from nnrecipe.callbacks import ModelCheckpoint, ProgressBar
+    from nnrecipe.demo import mnist1d_experiment
+    from nnrecipe.runs import atomic_write_text, create_run_dir
+
+    from ._audit import render_audit_summary
+    from ._check import render_check_table
+    from ._fit import print_result
+
     console = Console()
     start = time.perf_counter()
     console.rule("[bold]nnrecipe demo: MNIST-1D")
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     console.rule("[bold]Stage 1: become one with the data (nnrecipe audit)")
     audit_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-audit")
     # Label errors need a baseline stronger than logistic regression on MNIST-1D (31%): skipped.
-    report = audit(experiment.train, val=experiment.val, test=experiment.test, config=AuditConfig(label_errors=False))
+    report = nnrecipe.audit(experiment.train, val=experiment.val, test=experiment.test, config=nnrecipe.AuditConfig(label_errors=False))
     report.save(audit_dir)
     render_audit_summary(report, console)
     console.print(f"audit folder: {audit_dir}")
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     console.rule("[bold]Stage 2: skeleton and dumb baselines (nnrecipe check)")
     config = experiment.train_config()
     check_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-check")
-    checks = check(
+    checks = nnrecipe.check(
         lambda: experiment.build_model(seed=config.seed), experiment.train, experiment.loss,
         val=experiment.val, config=config, run_dir=check_dir,
     )
@@ -66,14 +66,13 @@ def run(args: argparse.Namespace) -> int:
 
     console.rule("[bold]Stage 3: fit the reference CNN with the recipe's defaults")
     checkpoint = ModelCheckpoint(monitor="val_accuracy", save_top_k=1)
-    result = fit_experiment(experiment, callbacks=[checkpoint, ProgressBar()], runs_dir=args.runs_dir)
+    result = nnrecipe.fit_experiment(experiment, callbacks=[checkpoint, ProgressBar()], runs_dir=args.runs_dir)
     print_result(console, result)
-    assert result.run_dir is not None
-    best = result.run_dir / "weights" / "best.safetensors"
-    if best.exists():
+    best = None if result.run_dir is None else result.run_dir / "weights" / "best.safetensors"
+    if best is not None and best.exists():
         # The retrospective best checkpoint, chosen on validation accuracy, never on test.
         load_model(result.model, str(best))
-    test = evaluate(result.model, experiment.test, experiment.loss, metrics=["accuracy"])
+    test = nnrecipe.evaluate(result.model, experiment.test, experiment.loss, metrics=["accuracy"])
     console.print(
         f"[bold green]test accuracy {test['accuracy']:.2%}[/] (best validation checkpoint, step {checkpoint.best_step}); "
         f"MNIST-1D paper: logistic regression 32%, MLP 68%, CNN 94%, GRU 91%"

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+import nnrecipe
 
-from .._core._config import TrainConfig
-from .._core._evaluate import evaluate
-from .._core._experiment import load_experiment
-from .._train._fit import fit_experiment
-from .._train._runs import read_run_config
-from .._train._trainer import FitResult
-from ..callbacks import Callback, EarlyStopping, ModelCheckpoint, ProgressBar
 from ._common import add_runs_dir, parse_overrides
+
+if TYPE_CHECKING:  # imported in `run`: building the parser for --help stays light
+    from rich.console import Console
+
+    from nnrecipe.callbacks import Callback
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,19 +22,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="train an experiment with the recipe's defaults",
         description="Train the experiment declared in a Python file (path.py or path.py:name). "
         "Hyperparameters come from the file and --set overrides; the run folder gets the config, "
-        "metrics, TensorBoard events and checkpoints.",
+        "metrics, TensorBoard events and checkpoints. The test set is only evaluated with --test.",
     )
     p.add_argument("experiment", nargs="?", help="experiment file, path.py[:name] (optional with --resume)")
     p.add_argument("--set", dest="overrides", action="append", metavar="KEY=VALUE", help="override a hyperparameter (repeatable)")
     p.add_argument("--resume", metavar="RUN", help="continue this run folder from its latest checkpoint")
     p.add_argument("--parent", metavar="RUN", help="the run this one changes one thing from (default: the latest of the same name)")
-    p.add_argument("--early-stopping", type=int, metavar="PATIENCE", help="stop after PATIENCE validations without improvement")
+    p.add_argument("--early-stopping", type=_patience, metavar="PATIENCE", help="stop after PATIENCE validations without improvement")
     p.add_argument("--monitor", default="val_loss", help="value for early stopping and best checkpoints (default: val_loss)")
+    p.add_argument(
+        "--test", action="store_true",
+        help="after training, also evaluate on the experiment's test set (the playbook keeps it for the very end)",
+    )
     add_runs_dir(p)
     p.set_defaults(func=run)
 
 
+def _patience(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"PATIENCE is a whole number of validations >= 0; got {text!r}")
+    return int(text)
+
+
 def default_callbacks(monitor: str, patience: int | None) -> list[Callback]:
+    from nnrecipe.callbacks import EarlyStopping, ModelCheckpoint, ProgressBar
+
     callbacks: list[Callback] = [ModelCheckpoint(monitor=monitor, save_top_k=3), ProgressBar()]
     if patience is not None:
         callbacks.insert(0, EarlyStopping(monitor=monitor, patience=patience))
@@ -43,37 +54,50 @@ def default_callbacks(monitor: str, patience: int | None) -> list[Callback]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from nnrecipe.runs import read_run_config
+
     console = Console(stderr=False)
     spec = args.experiment
     if args.resume:
         recorded = read_run_config(Path(args.resume)).get("experiment")
         spec = spec or recorded
         if spec is None:
-            raise ValueError(f"{args.resume} does not record its experiment file; pass it: nnrecipe fit PATH.py --resume {args.resume}")
+            raise nnrecipe.ConfigError(
+                f"{args.resume} does not record its experiment file; pass it: nnrecipe fit PATH.py --resume {args.resume}"
+            )
     if spec is None:
-        raise ValueError("give an experiment file: nnrecipe fit examples/mnist1d.py")
-    experiment = load_experiment(spec)
+        raise nnrecipe.ConfigError("give an experiment file: nnrecipe fit examples/mnist1d.py")
+    experiment = nnrecipe.load_experiment(spec)
     overrides = parse_overrides(args.overrides)
+    # Every input is checked here, before a run folder exists or a step is taken.
     config = experiment.train_config(overrides)
+    experiment.model_hparams(overrides)
+    if args.test and experiment.test is None:
+        raise nnrecipe.ConfigError(f"--test was given but the experiment {experiment.name!r} declares no test data; pass test=(X, y) to Experiment")
     console.print(f"[bold]nnrecipe fit[/] {experiment.name}: {_changed(config)}")
-    result = fit_experiment(
+    result = nnrecipe.fit_experiment(
         experiment, overrides, callbacks=default_callbacks(args.monitor, args.early_stopping),
         runs_dir=args.runs_dir, parent=args.parent, resume=args.resume,
     )
     print_result(console, result)
-    if experiment.test is not None and not result.diverged:
-        test = evaluate(result.model, experiment.test, experiment.loss, metrics=experiment.metrics or None, task=experiment.task)
-        console.print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test.items()))
+    if args.test:
+        if result.diverged:
+            console.print("test: not evaluated, the run diverged")
+        else:
+            test = nnrecipe.evaluate(result.model, experiment.test, experiment.loss, metrics=experiment.metrics or None, task=experiment.task)
+            console.print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test.items()))
     return 1 if result.diverged else 0
 
 
-def _changed(config: TrainConfig) -> str:
-    default = TrainConfig().to_dict()
+def _changed(config: nnrecipe.TrainConfig) -> str:
+    default = nnrecipe.TrainConfig().to_dict()
     changed = {k: v for k, v in config.to_dict().items() if default[k] != v}
     return ", ".join(f"{k}={v}" for k, v in changed.items()) or "the recipe's defaults"
 
 
-def print_result(console: Console, result: FitResult) -> None:
+def print_result(console: Console, result: nnrecipe.FitResult) -> None:
     if result.summary is not None:
         console.print(f"model: {result.summary.total_params:,} parameters ({result.summary.trainable_params:,} trainable)")
     final = "  ".join(f"{k} {v:.4f}" for k, v in result.final.items() if isinstance(v, float))

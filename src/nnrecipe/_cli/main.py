@@ -1,7 +1,17 @@
 """Entry point: parse, dispatch to a subcommand module, turn errors into exit codes.
 
-Exit codes: 0 success, 1 the run found problems (a failed check, an audit error),
-2 bad usage or bad input. Tracebacks only with ``--debug``.
+Exit codes:
+    0: success.
+    1: the run found problems (a failed check, an audit error, a diverged run), the run
+       failed (:class:`~nnrecipe.RunError`, a full or read-only disk), or an unexpected
+       error: a one-line message names it and ``--debug`` shows the traceback.
+    2: the user's input was wrong, and only nnrecipe's own validation says so: an argparse
+       error, a :class:`~nnrecipe.ConfigError`, :class:`~nnrecipe.DataError` or
+       :class:`~nnrecipe.CheckpointError`. A ``ValueError`` from anywhere else is not proof
+       of bad input: it may be a bug, and is reported as one (exit 1).
+
+Parsing imports no heavy library: each subcommand module registers its parser with
+light imports only and imports torch and the rest inside its ``run``.
 """
 
 from __future__ import annotations
@@ -12,18 +22,25 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from .._core._errors import NnrecipeError
+from nnrecipe import CheckpointError, ConfigError, DataError, NnrecipeError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
 SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+# The errors that mean "your input was wrong" (exit 2); every other one is exit 1.
+BAD_INPUT: tuple[type[Exception], ...] = (ConfigError, DataError, CheckpointError)
+
+_DEBUG_HINT = "(run with --debug for the traceback)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nnrecipe",
         description="Disciplined neural-network training for PyTorch: audit, check, fit, tune.",
+        epilog="Exit codes: 0 success; 1 problems found, the run failed, or an unexpected error; "
+        "2 bad usage or bad input (the message names the fix).",
     )
     parser.add_argument("--debug", action="store_true", help="show full tracebacks and debug logs")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -38,31 +55,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+def exit_status(error: Exception) -> tuple[int, str]:
+    """The exit code and the one message a failed command prints for ``error``.
+
+    Example:
+        >>> exit_status(ConfigError("lr must be > 0"))
+        (2, 'error: lr must be > 0')
+        >>> exit_status(KeyError("x"))
+        (1, "internal error: KeyError: 'x' (run with --debug for the traceback)")
+    """
+    if isinstance(error, BAD_INPUT):
+        return EXIT_USAGE, f"error: {error}"
+    if isinstance(error, NnrecipeError):
+        return EXIT_PROBLEMS, f"error: {error}"
+    first_line = next(iter(str(error).splitlines()), "")
+    named = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+    if isinstance(error, OSError):  # the machine refused (disk full, permissions): not a bug
+        return EXIT_PROBLEMS, f"error: {named} {_DEBUG_HINT}"
+    return EXIT_PROBLEMS, f"internal error: {named} {_DEBUG_HINT}"
+
+
+class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler `main` installs; replaced, not stacked, when `main` runs again."""
+
+
+def _configure_logging(debug: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # The library logs what a user of the CLI wants to see (the model summary, resumes,
     # early stops) at INFO; the CLI shows it as plain lines.
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
     library = logging.getLogger("nnrecipe")
-    library.setLevel(logging.DEBUG if args.debug else logging.INFO)
+    for old in [h for h in library.handlers if isinstance(h, _CliHandler)]:
+        library.removeHandler(old)
+    handler = _CliHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    library.setLevel(logging.DEBUG if debug else logging.INFO)
     library.addHandler(handler)
     library.propagate = False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)  # usage errors exit 2 here, from argparse
+    _configure_logging(args.debug)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted; the last checkpoint and logs are kept", file=sys.stderr)
         return 130
-    except (NnrecipeError, ValueError, TypeError, FileNotFoundError, ImportError) as e:
+    except Exception as e:
         if args.debug:
             raise
-        print(f"nnrecipe {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_USAGE
+        code, message = exit_status(e)
+        print(f"nnrecipe {args.command}: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

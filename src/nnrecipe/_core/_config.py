@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from ._errors import ConfigError
+from ._fields import Count, Fraction, NonNegative, NonNegativeInt, Positive, check_fields
+from ._names import did_you_mean
 
 __all__ = ["TrainConfig", "OptimizerName", "ScheduleName", "Precision", "DeviceName"]
 
@@ -22,6 +24,12 @@ class TrainConfig:
 
     Adam at 3e-4 with a constant learning rate and a fixed seed: the recipe's "don't be a
     hero" start. Decay, warmup, clipping and mixed precision are off until asked for.
+
+    Every field is checked against its annotation when the config is made (see
+    ``_fields.check_fields``): ``epochs=1.5``, ``epochs=2.0``, ``tensorboard="maybe"`` and
+    ``lr="abc"`` raise a :class:`ConfigError` naming the field, the value and the expected
+    type; ranges come from the annotation too (``Count`` is an int >= 1). A new field
+    is validated by its annotation alone.
 
     Attributes:
         optimizer: ``"adam"``, ``"adamw"`` or ``"sgd"`` (with Nesterov momentum).
@@ -47,65 +55,62 @@ class TrainConfig:
         histogram_every: Weight and gradient histograms every this many steps (``None``:
             at each validation).
 
+    Raises:
+        ConfigError: A value of the wrong type, outside its range, or not one of the choices.
+
     Example:
         >>> TrainConfig(lr=1e-3, schedule="cosine", warmup_steps=100).lr
         0.001
+        >>> TrainConfig(epochs=1.5)
+        Traceback (most recent call last):
+        ...
+        nnrecipe._core._errors.ConfigError: TrainConfig: epochs=1.5 is a float; expected int >= 1
     """
 
     optimizer: OptimizerName = "adam"
-    lr: float = 3e-4
-    weight_decay: float = 0.0
-    momentum: float = 0.9
-    batch_size: int = 64
-    epochs: int = 10
-    max_steps: int | None = None
+    lr: Positive = 3e-4
+    weight_decay: NonNegative = 0.0
+    momentum: Fraction = 0.9
+    batch_size: Count = 64
+    epochs: Count = 10
+    max_steps: Count | None = None
     schedule: ScheduleName = "constant"
-    warmup_steps: int = 0
-    label_smoothing: float = 0.0
-    grad_clip_norm: float | None = None
-    val_every: int | None = None
-    log_every: int = 50
-    checkpoint_every: int | None = None
-    seed: int = 0
+    warmup_steps: NonNegativeInt = 0
+    label_smoothing: Fraction = 0.0
+    grad_clip_norm: Positive | None = None
+    val_every: Count | None = None
+    log_every: Count = 50
+    checkpoint_every: Count | None = None
+    seed: NonNegativeInt = 0
     device: DeviceName = "auto"
     precision: Precision = "fp32"
-    threads: int | None = None
+    threads: Count | None = None
     tensorboard: bool = True
-    histogram_every: int | None = None
+    histogram_every: Count | None = None
 
     def __post_init__(self) -> None:
-        for name, choices in (
-            ("optimizer", OptimizerName),
-            ("schedule", ScheduleName),
-            ("precision", Precision),
-            ("device", DeviceName),
-        ):
-            value = getattr(self, name)
-            if value not in get_args(choices):
-                raise ConfigError(f"{name}={value!r} is not one of {get_args(choices)}")
-        if not self.lr > 0:
-            raise ConfigError(f"lr must be > 0; got lr={self.lr}")
-        for name in ("batch_size", "epochs", "log_every"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be >= 1; got {name}={getattr(self, name)}")
-        for name in ("max_steps", "val_every", "checkpoint_every", "threads", "histogram_every"):
-            value = getattr(self, name)
-            if value is not None and value < 1:
-                raise ConfigError(f"{name} must be >= 1 or None; got {name}={value}")
-        if self.weight_decay < 0 or self.warmup_steps < 0 or not 0 <= self.label_smoothing < 1:
-            raise ConfigError(
-                f"weight_decay and warmup_steps must be >= 0 and label_smoothing in [0, 1); got "
-                f"weight_decay={self.weight_decay}, warmup_steps={self.warmup_steps}, "
-                f"label_smoothing={self.label_smoothing}"
-            )
-        if self.grad_clip_norm is not None and not self.grad_clip_norm > 0:
-            raise ConfigError(f"grad_clip_norm must be > 0 or None; got {self.grad_clip_norm}")
+        check_fields(self)  # types, choices and ranges, all read from the annotations above
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     def replace(self, **changes: Any) -> TrainConfig:
-        return split_hparams(changes, self)[0]
+        """A copy with ``changes`` applied; every key must name a field.
+
+        Raises:
+            ConfigError: An unknown key (with the closest field name) or an invalid value.
+
+        Example:
+            >>> TrainConfig().replace(lr=1e-3).lr
+            0.001
+        """
+        unknown = sorted(set(changes) - self.field_names())
+        if unknown:
+            raise ConfigError(
+                f"TrainConfig has no field {unknown[0]!r}.{did_you_mean(unknown[0], self.field_names())} "
+                f"Its fields: {', '.join(sorted(self.field_names()))}."
+            )
+        return dataclasses.replace(self, **changes)
 
     @classmethod
     def field_names(cls) -> frozenset[str]:
@@ -128,8 +133,4 @@ def split_hparams(
     names = TrainConfig.field_names()
     train = {k: v for k, v in hparams.items() if k in names}
     model = {k: v for k, v in hparams.items() if k not in names}
-    try:
-        config = dataclasses.replace(base or TrainConfig(), **train)
-    except TypeError as e:  # pragma: no cover - replace only fails on unknown names
-        raise ConfigError(str(e)) from None
-    return config, model
+    return (base or TrainConfig()).replace(**train), model

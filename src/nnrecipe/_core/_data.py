@@ -269,7 +269,7 @@ def as_source(data: Any, *, name: str = "train") -> DataSource:
 
     Raises:
         DataError: The data cannot be used (see :class:`TensorData`).
-        TypeError: The form is not supported.
+        DataError: The form is not supported.
 
     Example:
         >>> len(as_source((np.zeros((5, 2)), np.zeros(5))))
@@ -285,7 +285,7 @@ def as_source(data: Any, *, name: str = "train") -> DataSource:
         return LoaderData(data, name=name)
     if isinstance(data, Dataset):
         return DatasetData(data, name=name)
-    raise TypeError(
+    raise DataError(
         f"{name} data of type {type(data).__name__} is not supported; pass (X, y) arrays or "
         "tensors, a torch Dataset of (x, y) pairs, or a DataLoader"
     )

@@ -8,6 +8,7 @@ import os
 import torch
 
 from ._config import DeviceName
+from ._errors import ConfigError
 
 __all__ = ["resolve_device", "choose_threads"]
 
@@ -25,7 +26,7 @@ def resolve_device(device: DeviceName) -> torch.device:
     """``"auto"`` picks CUDA, then MPS, then the CPU; an explicit device must exist.
 
     Raises:
-        ValueError: The requested device is not available on this machine.
+        ConfigError: The requested device is not available on this machine.
     """
     if device == "auto":
         if torch.cuda.is_available():
@@ -34,9 +35,9 @@ def resolve_device(device: DeviceName) -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was requested but no CUDA device is available; use device='auto' or 'cpu'")
+        raise ConfigError("device='cuda' was requested but no CUDA device is available; use device='auto' or 'cpu'")
     if device == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise ValueError("device='mps' was requested but MPS is not available; use device='auto' or 'cpu'")
+        raise ConfigError("device='mps' was requested but MPS is not available; use device='auto' or 'cpu'")
     return torch.device(device)
 
 

@@ -1,13 +1,16 @@
 """The small exception hierarchy callers catch.
 
-Bad arguments to a function raise the built-in ``ValueError`` / ``TypeError``; the
-classes here are for conditions a caller (the CLI, a tuning worker) wants to tell apart.
-Each also derives from the matching built-in, so ``except ValueError`` keeps working.
+Input a user can fix (a config value, data, a model factory, a folder) raises
+:class:`ConfigError`, :class:`DataError` or :class:`CheckpointError`; the CLI turns exactly
+these into exit code 2 ("your input was wrong"). :class:`RunError` means the run itself
+failed (a full or read-only disk): exit code 1. Any other exception is a bug in nnrecipe
+or in the user's code, and is reported as such. Each class also derives from the matching
+built-in, so ``except ValueError`` / ``except OSError`` keeps working.
 """
 
 from __future__ import annotations
 
-__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError"]
+__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError", "RunError"]
 
 
 class NnrecipeError(Exception):
@@ -24,3 +27,7 @@ class ConfigError(NnrecipeError, ValueError):
 
 class CheckpointError(NnrecipeError, OSError):
     """A checkpoint or run folder is missing, incomplete or not ours."""
+
+
+class RunError(NnrecipeError, OSError):
+    """The run failed for a reason outside the user's input: a full or read-only disk."""

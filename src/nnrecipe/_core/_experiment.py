@@ -6,28 +6,26 @@ defines an :class:`Experiment` at module level, or a function that returns one.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import importlib.util
-import inspect
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import torch
 from torch import nn
 
 from ._config import TrainConfig, split_hparams
 from ._errors import ConfigError
+from ._factory import ModelLike, build_model, check_model_hparams
+from ._files import safe_name
 from ._losses import LossLike
 from ._metrics import MetricLike
 from ._task import TaskKind
 
-__all__ = ["Experiment", "load_experiment", "build_model"]
-
-ModelLike = nn.Module | Callable[..., nn.Module]
+# ModelLike and build_model are re-exported for the modules that import them from here.
+__all__ = ["Experiment", "load_experiment", "ModelLike", "build_model"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -46,9 +44,17 @@ class Experiment:
         metrics: Metric names (``"accuracy"``, ``"top5"``, ``"mae"``...) or callables.
         hparams: Default hyperparameters, trainer and model ones in one flat dict.
         task: The task kind, inferred from the loss and targets when ``None``.
-        name: A short name for run folders.
+        name: A short name for run folders: letters, digits and ``. _ + = -`` only. A name
+            that is not already a portable folder name (``"a/b"``, ``"../x"``, ``"my run"``)
+            is refused, with the sanitised name to use instead: two names that sanitise to
+            the same folder would otherwise share run folders and parent runs.
+
+    Raises:
+        ConfigError: An unusable name, model, loss, metrics or hparams, checked when the
+            experiment is made, before any run folder exists.
 
     Example:
+        >>> import torch
         >>> exp = Experiment(model=lambda width=8: nn.Linear(4, 2),
         ...                  train=(torch.randn(16, 4), torch.arange(16) % 2),
         ...                  loss="cross_entropy")
@@ -67,49 +73,39 @@ class Experiment:
     name: str = "experiment"
     source: str | None = None  # the file it was loaded from, recorded for `--resume`
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or safe_name(self.name, what="experiment name") != self.name:
+            raise ConfigError(
+                f"experiment name {self.name!r} is not a portable folder name; use "
+                f"name={safe_name(str(self.name), what='experiment name')!r} (letters, digits, '.', '_', '+', '=', '-')"
+            )
+        if not (isinstance(self.model, nn.Module) or callable(self.model)):
+            raise ConfigError(f"model must be an nn.Module or a factory returning one; got {self.model!r}")
+        if not (isinstance(self.loss, str) or callable(self.loss)):
+            raise ConfigError(f"loss must be a name such as 'cross_entropy' or a callable (output, target) -> scalar; got {self.loss!r}")
+        if isinstance(self.metrics, str):
+            raise ConfigError(f"metrics must be a list of names or callables; got the string {self.metrics!r}: write metrics=[{self.metrics!r}]")
+        if not isinstance(self.hparams, Mapping) or not all(isinstance(k, str) for k in self.hparams):
+            raise ConfigError(f"hparams must be a dict of name -> value; got {self.hparams!r}")
+        self.model_hparams()  # trainer values and model keys are checked now, not at step 1
+
     def train_config(self, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
+        """The trainer's settings: ``hparams`` with ``overrides`` applied, validated."""
         return split_hparams({**self.hparams, **(overrides or {})})[0]
 
     def model_hparams(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return split_hparams({**self.hparams, **(overrides or {})})[1]
+        """The model factory's hyperparameters: every key that is not a ``TrainConfig`` field.
+
+        Raises:
+            ConfigError: A trainer value is invalid, or a key is neither a ``TrainConfig``
+                field nor a parameter of the model factory (with the closest name of both).
+        """
+        model_hp = split_hparams({**self.hparams, **(overrides or {})})[1]
+        check_model_hparams(self.model, model_hp)
+        return model_hp
 
     def build_model(self, overrides: Mapping[str, Any] | None = None, *, seed: int = 0) -> nn.Module:
         return build_model(self.model, self.model_hparams(overrides), seed=seed)
-
-
-def build_model(model: ModelLike, hparams: Mapping[str, Any], *, seed: int = 0) -> nn.Module:
-    """Return a fresh model: a deep copy of a module, or the factory's output under ``seed``.
-
-    A factory is called as ``factory(**hp)``, or ``factory(hp)`` when it takes one
-    positional parameter named ``hp`` / ``hparams``; initialisation is seeded so the same
-    hyperparameters give the same weights.
-    """
-    if isinstance(model, nn.Module):
-        if hparams:
-            raise ConfigError(
-                f"model hyperparameters {sorted(hparams)} were given but the model is an "
-                "instance, not a factory; pass `model=lambda **hp: MyNet(**hp)` to use them."
-            )
-        return copy.deepcopy(model)
-    if not callable(model):
-        raise TypeError(f"model must be an nn.Module or a factory returning one; got {model!r}")
-    torch.manual_seed(seed)
-    params = list(inspect.signature(model).parameters.values())
-    if len(params) == 1 and params[0].name in ("hp", "hparams") and params[0].kind is params[0].POSITIONAL_OR_KEYWORD:
-        built = model(dict(hparams))
-    else:
-        try:
-            inspect.signature(model).bind(**hparams)
-        except TypeError as e:
-            raise ConfigError(
-                f"the model factory {getattr(model, '__name__', model)!r} does not accept the model "
-                f"hyperparameters {sorted(hparams)}: {e}. Hyperparameters that are not trainer "
-                f"settings ({', '.join(sorted(TrainConfig.field_names()))}) go to the model factory."
-            ) from None
-        built = model(**hparams)
-    if not isinstance(built, nn.Module):
-        raise TypeError(f"the model factory returned {type(built).__name__}, not an nn.Module")
-    return built
 
 
 def load_experiment(spec: str | Path) -> Experiment:
@@ -146,7 +142,10 @@ def load_experiment(spec: str | Path) -> Experiment:
         )
     obj = getattr(module, attr)
     if callable(obj) and not isinstance(obj, Experiment):
-        obj = obj()
+        try:
+            obj = obj()
+        except Exception as e:  # the user's code: report it as their input, with its message
+            raise ConfigError(f"calling {path}:{attr}() failed: {type(e).__name__}: {e}") from e
     if not isinstance(obj, Experiment):
         raise ConfigError(f"{path}:{attr} is a {type(obj).__name__}, not an nnrecipe.Experiment")
     return dataclasses.replace(obj, source=f"{path.resolve()}:{attr}")

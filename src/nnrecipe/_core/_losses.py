@@ -8,6 +8,7 @@ from typing import TypeAlias
 import torch
 import torch.nn.functional as F
 
+from ._errors import ConfigError, DataError
 from ._names import unknown_name
 
 __all__ = ["LossFn", "LossLike", "resolve_loss", "LOSSES"]
@@ -29,7 +30,7 @@ def _same_shape(out: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     if out.numel() == y.numel():
         # (B, 1) output with (B,) targets: reshape rather than broadcast to (B, B).
         return y.reshape(out.shape).to(out.dtype)
-    raise ValueError(
+    raise DataError(
         f"{loss}: output shape {tuple(out.shape)} and target shape {tuple(y.shape)} differ and "
         "would broadcast silently; make the model output one value per target."
     )
@@ -96,7 +97,7 @@ def resolve_loss(loss: LossLike, *, label_smoothing: float = 0.0) -> tuple[LossF
         ``(fn, name)``; a callable's name is its ``__name__``.
 
     Raises:
-        ValueError: Unknown loss name (the message lists the known ones).
+        ConfigError: Unknown loss name (the message lists the known ones), or not a callable.
         TypeError: Neither a string nor a callable.
 
     Example:
@@ -112,4 +113,4 @@ def resolve_loss(loss: LossLike, *, label_smoothing: float = 0.0) -> tuple[LossF
         return LOSSES[loss], loss
     if callable(loss):
         return loss, getattr(loss, "__name__", type(loss).__name__)
-    raise TypeError(f"loss must be a name or a callable (output, target) -> tensor; got {loss!r}")
+    raise ConfigError(f"loss must be a name or a callable (output, target) -> tensor; got {loss!r}")

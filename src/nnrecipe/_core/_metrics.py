@@ -9,6 +9,7 @@ from typing import Literal, TypeAlias
 
 import torch
 
+from ._errors import ConfigError
 from ._names import unknown_name
 from ._task import TaskKind
 
@@ -59,7 +60,7 @@ class TopK(Metric):
 
     def __init__(self, k: int) -> None:
         if k < 1:
-            raise ValueError(f"top-k needs k >= 1; got {k=}")
+            raise ConfigError(f"top-k needs k >= 1; got {k=}")
         self.name, self.k = f"top{k}", k
 
     def batch_sum(self, out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, int]:
@@ -95,7 +96,7 @@ class CallableMetric(Metric):
     def batch_sum(self, out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, int]:
         value = torch.as_tensor(self.fn(out, y))
         if value.numel() != 1:
-            raise ValueError(f"metric {self.name!r} returned shape {tuple(value.shape)}; it must return a scalar")
+            raise ConfigError(f"metric {self.name!r} returned shape {tuple(value.shape)}; it must return a scalar")
         return value.reshape(()) * len(out), len(out)
 
 
@@ -125,7 +126,7 @@ def resolve_metrics(metrics: Sequence[MetricLike], task: TaskKind) -> list[Metri
     """Resolve names and callables into :class:`Metric` objects.
 
     Raises:
-        ValueError: An unknown name, or two metrics with the same name.
+        ConfigError: An unknown name, or two metrics with the same name.
 
     Example:
         >>> [m.name for m in resolve_metrics(["accuracy", "top5"], "classification")]
@@ -140,8 +141,8 @@ def resolve_metrics(metrics: Sequence[MetricLike], task: TaskKind) -> list[Metri
         elif callable(m):
             out.append(CallableMetric(m))
         else:
-            raise TypeError(f"metric must be a name, a Metric or a callable; got {m!r}")
+            raise ConfigError(f"metric must be a name, a Metric or a callable; got {m!r}")
     names = [m.name for m in out]
     if len(set(names)) != len(names):
-        raise ValueError(f"metric names must be unique; got {names}")
+        raise ConfigError(f"metric names must be unique; got {names}")
     return out

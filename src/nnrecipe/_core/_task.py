@@ -6,6 +6,8 @@ from typing import Literal, get_args
 
 import torch
 
+from ._errors import ConfigError
+
 __all__ = ["TaskKind", "infer_task"]
 
 TaskKind = Literal["classification", "binary", "regression", "autoregressive"]
@@ -36,7 +38,7 @@ def infer_task(y: torch.Tensor | None, loss: object, task: str | None = None) ->
         One of ``"classification"``, ``"binary"``, ``"regression"``, ``"autoregressive"``.
 
     Raises:
-        ValueError: ``task`` is not a known kind.
+        ConfigError: ``task`` is not a known kind.
 
     Example:
         >>> infer_task(torch.tensor([0, 2, 1]), "cross_entropy")
@@ -44,7 +46,7 @@ def infer_task(y: torch.Tensor | None, loss: object, task: str | None = None) ->
     """
     if task is not None:
         if task not in TASK_KINDS:
-            raise ValueError(f"unknown {task=}; expected one of {TASK_KINDS}")
+            raise ConfigError(f"unknown {task=}; expected one of {TASK_KINDS}")
         return task  # type: ignore[return-value]
     if isinstance(loss, str) and loss in _LOSS_TASK:
         return _LOSS_TASK[loss]

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .._core._errors import ConfigError
+
 __all__ = ["Split", "load_mnist1d", "cache_dir"]
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ def load_mnist1d(*, val_size: int = 500, seed: int = 0) -> Split:
         x, y = f["x"].astype(np.float32), f["y"].astype(np.int64)
         x_test, y_test = f["x_test"].astype(np.float32), f["y_test"].astype(np.int64)
     if not 0 < val_size < len(x):
-        raise ValueError(f"val_size must be in (0, {len(x)}); got {val_size=}")
+        raise ConfigError(f"val_size must be in (0, {len(x)}); got {val_size=}")
     order = np.random.default_rng(seed).permutation(len(x))
     val, train = order[:val_size], order[val_size:]
     t = torch.from_numpy

@@ -5,6 +5,8 @@ from typing import Literal
 import torch
 from torch import nn
 
+from .._core._errors import ConfigError
+
 __all__ = ["ResidualBlock", "CNN1d", "CNN2d"]
 
 
@@ -71,7 +73,7 @@ class _ResNet(nn.Module):
     ) -> None:
         super().__init__()
         if in_channels < 1 or num_outputs < 1 or width < 1 or blocks < 1:
-            raise ValueError(f"sizes must be positive; got {in_channels=}, {num_outputs=}, {width=}, {blocks=}")
+            raise ConfigError(f"sizes must be positive; got {in_channels=}, {num_outputs=}, {width=}, {blocks=}")
         conv = nn.Conv1d if self.dims == 1 else nn.Conv2d
         bn = nn.BatchNorm1d if self.dims == 1 else nn.BatchNorm2d
         self.stem = nn.Sequential(conv(in_channels, width, kernel, padding=kernel // 2, bias=False), bn(width), nn.ReLU())

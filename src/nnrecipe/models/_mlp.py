@@ -3,6 +3,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .._core._errors import ConfigError
+
 __all__ = ["MLP"]
 
 
@@ -26,7 +28,7 @@ class MLP(nn.Module):
     ) -> None:
         super().__init__()
         if in_features < 1 or num_outputs < 1 or hidden < 1 or depth < 0:
-            raise ValueError(f"sizes must be positive; got {in_features=}, {num_outputs=}, {hidden=}, {depth=}")
+            raise ConfigError(f"sizes must be positive; got {in_features=}, {num_outputs=}, {hidden=}, {depth=}")
         layers: list[nn.Module] = [nn.Flatten()]
         width = in_features
         for _ in range(depth):
