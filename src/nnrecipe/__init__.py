@@ -16,6 +16,7 @@ from ._core._losses import resolve_loss
 from ._core._metrics import Metric, resolve_metrics
 from ._core._task import TaskKind, infer_task
 from ._train._trainer import FitResult, Trainer
+from ._report import Report, report
 from ._tune import Analysis, Budget, Goal, Param, SamplerSpec, Space, Study, TuneResult, adopt, analyze, load_study, tune
 from . import callbacks, models
 
@@ -65,4 +66,6 @@ __all__ = [
     "analyze",
     "Analysis",
     "TuneResult",
+    "report",
+    "Report",
 ]
