@@ -125,7 +125,7 @@ def _best_first(values: Sequence[float | None], goal: Goal) -> list[int]:
 def _isolation(info: IsolationInfo, a: Analysis, goal: Goal, notes: list[str]) -> Chart:
     cats = tuple(f"{p.value!r}" + (f" ({p.infeasible} infeasible)" if p.infeasible else "") for p in info.points)
     rows = [(i, v) for i, p in enumerate(info.points) for _, v in p.trials]
-    keep = cap_points(len(rows), _best_first([v for _, v in rows], goal))
+    keep = cap_points(len(rows), _best_first([v for _, v in rows], goal), limit=MAX_SCATTER_POINTS)
     if len(keep) < len(rows):
         notes.append(f"isolation of {info.param}: {len(keep):,} of {len(rows):,} trials drawn (the best {KEEP_BEST} and a random sample)")
     trials = Points("trials (nuisance hyperparameters varied)", [rows[k][0] for k in keep], [rows[k][1] for k in keep], muted=True, spread=True)
@@ -148,7 +148,7 @@ def _axis(info: AxisInfo, goal: Goal, notes: list[str]) -> Chart:
         x_of = lambda p: float(p.x)
     best = _best_first([p.value for p in ok], goal)
     top = set(best[: max(3, len(ok) // 10)])
-    keep = cap_points(len(ok), best)
+    keep = cap_points(len(ok), best, limit=MAX_SCATTER_POINTS)
     if len(keep) < len(ok):
         notes.append(f"axis plot of {info.param}: {len(keep):,} of {len(ok):,} trials drawn (the best {KEEP_BEST} and a random sample)")
     rest = [ok[k] for k in keep if k not in top]
