@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from nnrecipe import AuditReport
+from nnrecipe._audit._report import Gallery
 from nnrecipe._report import audit_section
 
 from .conftest import IMG, SCRIPT, audit_json, write_audit
@@ -46,10 +49,22 @@ def test_only_the_audits_example_pictures_are_inlined(tmp_path):
     assert [p.caption for p in s.pictures] == ["samples per class"]
 
 
-def test_an_audit_in_memory_without_pictures_says_where_they_come_from():
+def test_an_audit_read_back_without_its_folder_says_it_has_no_examples():
     s = audit_section(AuditReport.from_json(json.dumps(audit_json(findings=False))))
-    assert s.headlines() == [] and s.pictures == ()
-    assert any("AuditReport.save" in n for n in s.notes)
+    assert s.headlines() == [] and s.pictures == () and s.per_class == ()
+    assert any("no example inputs to draw" in n for n in s.notes)
+
+
+def test_an_audit_in_memory_draws_its_examples_sequences_as_lines_images_as_tiles():
+    rng = np.random.default_rng(0)
+    seq = Gallery((40,), {SCRIPT: [("train", 3, rng.normal(size=40))]}, {"mean": [("train", 5, -1.5, rng.normal(size=40))]})
+    img = Gallery((1, 8, 8), {"cat": [("train", 1, rng.normal(size=64))]}, {})
+    s = audit_section(AuditReport([], audit_json()["summary"], seq))
+    (row,) = s.per_class
+    assert row.label == SCRIPT and row.examples[0].caption == "train[3]" and len(row.examples[0].series[0]) == 40
+    assert s.extreme_examples[0].examples[0].caption == "train[5] -1.5"
+    tile = audit_section(AuditReport([], {}, img)).per_class[0].examples[0]
+    assert tile.png.startswith(b"\x89PNG") and tile.series == ()
 
 
 def test_an_older_audit_summary_missing_parts_still_reads():

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import nnrecipe
+from nnrecipe._audit._report import Gallery
 
-from .conftest import IMG, SCRIPT, write_run, write_study
+from .conftest import IMG, SCRIPT, audit_json, write_run, write_study
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -88,11 +90,20 @@ def assert_clean_and_complete(seen: Opened, name: str, artifacts: Path) -> list[
     return kinds
 
 
+def _audit_in_memory() -> nnrecipe.AuditReport:
+    rng = np.random.default_rng(0)
+    per_class = {name: [("train", i, np.sin(np.arange(40) / (2 + k)) + 0.3 * rng.normal(size=40)) for i in range(6)]
+                 for k, name in enumerate((SCRIPT, IMG, "cat"))}
+    extremes = {"mean": [("train", i, float(i), rng.normal(size=40)) for i in range(8)]}
+    return nnrecipe.AuditReport([], audit_json(findings=False)["summary"], Gallery((40,), per_class, extremes))
+
+
 def test_every_section_renders_offline_with_a_clean_console(browser, runs_folder, tmp_path, artifacts):
-    path = nnrecipe.report(runs_folder).write(tmp_path / "report.html")
+    path = nnrecipe.report(runs_folder, _audit_in_memory()).write(tmp_path / "report.html")
     seen = open_page(browser, path)
     kinds = assert_clean_and_complete(seen, "full", artifacts)
-    assert kinds == ["summary", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
+    assert kinds == ["summary", "AuditSection", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
+    assert seen.page.locator("figure.example svg.spark").count() == 3 * 6 + 8
     body = seen.page.inner_text("body")
     assert "What is wrong" in body.split("Audit:")[0]  # the summary comes first
     assert "prediction dynamics" in seen.page.inner_text("#summary")

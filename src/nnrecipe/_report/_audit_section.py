@@ -15,6 +15,7 @@ from typing import Any
 
 from .._audit._report import AuditReport
 from ._chart import Bars, Chart
+from ._examples import ExampleRow, example_rows
 from ._picture import Picture, read_png
 from ._section import Headline, Section
 
@@ -45,7 +46,9 @@ class AuditSection(Section):
         facts: ``(what, value)``: task, classes, imbalance, input scale, single-feature leakage.
         charts: Class shares per split, and one histogram per statistic of the training split.
         extremes: ``(statistic, lowest, highest)``: the examples at both ends, as ``index value``.
-        pictures: The audit's PNGs (examples per class, extremes).
+        per_class: Random training examples of each class, drawn by the page (audits in memory).
+        extreme_examples: The lowest and highest examples of each statistic, likewise.
+        pictures: The audit's PNGs (examples per class, extremes) when it was read from a folder.
         notes: What could not be shown.
     """
 
@@ -55,6 +58,8 @@ class AuditSection(Section):
     facts: tuple[tuple[str, str], ...]
     charts: tuple[Chart, ...]
     extremes: tuple[tuple[str, str, str], ...]
+    per_class: tuple[ExampleRow, ...]
+    extreme_examples: tuple[ExampleRow, ...]
     pictures: tuple[Picture, ...]
     notes: tuple[str, ...]
 
@@ -91,14 +96,17 @@ def audit_section(report: AuditReport, *, folder: Path | None = None, title: str
     )
     pictures: list[Picture] = []
     notes: list[str] = []
-    if folder is not None and (folder / "pictures").is_dir():
-        # The audit's own histograms and class counts are drawn above from the summary.
+    per_class, extreme_examples = example_rows(report.gallery) if report.gallery is not None else ((), ())
+    if report.gallery is None and folder is not None and (folder / "pictures").is_dir():
+        # Read back from its folder, an audit has its examples only as PNGs; its histograms and
+        # class counts are drawn above from the summary.
         for path in sorted(p for p in (folder / "pictures").glob("*.png") if p.name not in _DRAWN_HERE):
             got = read_png(path, inside=folder)
             (pictures.append(got) if isinstance(got, Picture) else notes.append(got))
-    elif folder is None:
-        notes.append("example pictures are drawn when the audit is saved (AuditReport.save(folder)); report the folder to include them")
-    return AuditSection(title, splits, findings, tuple(_facts(summary, labels)), tuple(charts), extremes, tuple(pictures), tuple(notes))
+    elif report.gallery is None and folder is None:
+        notes.append("this audit has no example inputs to draw (it was read back from audit.json, which does not hold them)")
+    return AuditSection(title, splits, findings, tuple(_facts(summary, labels)), tuple(charts), extremes, per_class,
+                        extreme_examples, tuple(pictures), tuple(notes))
 
 
 def _dict(value: Any) -> Mapping[str, Any]:

@@ -48,6 +48,12 @@ figure.picture img{max-width:100%;border:1px solid var(--line)}
 ul.notes{color:var(--muted);font-size:12px}.missing li{color:var(--muted)}
 details{margin:8px 0}summary{cursor:pointer;color:#0969da}
 .ok-line{color:var(--ok)}
+h3{font-size:15px;margin:12px 0 4px}
+.example-row{display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 10px;margin:4px 0;padding:4px 0;border-top:1px solid #eaeef2}
+.example-label{width:150px;font-weight:600;overflow-wrap:anywhere}
+figure.example figcaption{font-weight:400;font-size:11px;color:var(--muted);text-align:center}
+img.tile{width:64px;height:auto;image-rendering:pixelated;display:block;margin:auto}
+svg.spark{display:block;border:1px solid #eaeef2}svg.spark .grid{stroke:#d1d9e0}
 """
 
 

@@ -6,9 +6,10 @@ import base64
 from collections.abc import Sequence
 
 from ._chart import Chart
+from ._examples import Example, ExampleRow
 from ._html import Html, join, tag
 from ._picture import Picture
-from ._svg import render_chart
+from ._svg import render_chart, render_sparkline
 
 __all__ = ["badge", "charts", "facts", "heading", "notes", "pictures", "table"]
 
@@ -59,3 +60,20 @@ def details(summary: str, *body: Html | None) -> Html | None:
     """A fold that starts closed, for long tables a person opens on purpose."""
     inner = [b for b in body if b]
     return tag("details", tag("summary", summary), *inner) if inner else None
+
+
+def examples(title: str, rows: Sequence[ExampleRow]) -> Html | None:
+    """One row of small pictures per class or statistic, each captioned with where it comes from."""
+    if not rows:
+        return None
+    body = (tag("div", tag("div", r.label, class_="example-label"), *(_example(e) for e in r.examples), class_="example-row") for r in rows)
+    return tag("div", tag("h3", title), *body, class_="examples")
+
+
+def _example(e: Example) -> Html:
+    if e.png:
+        picture = tag("img", src="data:image/png;base64," + base64.b64encode(e.png).decode("ascii"), alt=e.caption, class_="tile")
+    else:
+        picture = render_sparkline(e.series)
+    return tag("figure", picture, tag("figcaption", e.caption), class_="example")
+

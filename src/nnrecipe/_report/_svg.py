@@ -4,6 +4,7 @@ above the plot (never over the data), log axes where the chart asks for them."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 from ._axis import Axis, fit_axis, tick_text
@@ -229,3 +230,23 @@ def _mark(m: Mark, ax: Axis, ay: Axis, *, vertical: bool) -> Html:
         label = tag("text", _short(m.label), x=num(ax.end - 3), y=num(p - 3), text_anchor="end", class_="mark-label")
     return join([line, label])
 
+
+
+def render_sparkline(series: Sequence[Sequence[float]], width: int = 120, height: int = 44) -> Html:
+    """An example's values as lines (one per channel) on its own scale, with the zero line:
+    a picture of one input, too small for axes; its caption says which example it is."""
+    values = [v for row in series for v in row if math.isfinite(v)]
+    if not values:
+        return tag("span", "no finite value", class_="note")
+    lo, hi = min([*values, 0.0]), max([*values, 0.0])
+    span = (hi - lo) or 1.0
+
+    def y(v: float) -> float:
+        return height - 2 - (v - lo) / span * (height - 4)
+
+    parts = [tag("path", d=f"M0 {num(y(0.0))}H{width}", class_="grid")]
+    for k, row in enumerate(series):
+        step = width / max(1, len(row) - 1)
+        pts = " ".join(f"{num(i * step)},{num(y(v))}" for i, v in enumerate(row) if math.isfinite(v))
+        parts.append(tag("polyline", points=pts, fill="none", stroke=PALETTE[k % len(PALETTE)], stroke_width=1.2))
+    return tag("svg", *parts, xmlns="http://www.w3.org/2000/svg", viewBox=f"0 0 {width} {height}", width=width, height=height, class_="spark")
