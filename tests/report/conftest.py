@@ -178,9 +178,13 @@ def runs_folder(tmp_path: Path) -> Path:
 def artifacts() -> Path:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)  # this run's screenshots only
     ARTIFACTS.mkdir(parents=True)
+    _SAVED.append(ARTIFACTS)
     return ARTIFACTS
 
 
+_SAVED: list[Path] = []  # set when this session saved screenshots
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.iterdir()):
+    if _SAVED and any(ARTIFACTS.iterdir()):
         terminalreporter.write_line(f"report screenshots: {ARTIFACTS}")

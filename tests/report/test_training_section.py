@@ -82,6 +82,13 @@ def test_an_older_run_folder_without_hparams_or_result_still_reads(tmp_path):
     assert s.hparams == () and s.charts
 
 
+def test_an_older_run_with_metrics_but_no_config_shows_its_curves(tmp_path):
+    run = write_run(tmp_path / "run")
+    (run / "config.json").unlink()
+    s = training_section(run)
+    assert s.charts and any("no config.json" in n for n in s.notes)
+
+
 def test_a_folder_without_config_is_not_a_run(tmp_path):
     with pytest.raises(CheckpointError, match="not an nnrecipe run folder"):
         training_section(tmp_path)

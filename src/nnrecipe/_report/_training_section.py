@@ -11,15 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from .._train._runs import METRICS, read_metrics, read_run_config
+from .._train._runs import CONFIG, read_run_config
 from ._chart import Chart, Line, Mark, pick_scale
 from ._downsample import MAX_LINE_POINTS, envelope
+from ._run_metrics import Columns, columns, read_rows, series
 from ._section import Headline, Section
 
 __all__ = ["TrainingSection", "training_section"]
 
 OVERFIT_RISE = 0.05  # validation loss this far above its minimum at the end, training loss still falling
-_NOT_CURVES = frozenset({"step", "epoch", "time"})  # numbers in a row that are not curves
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,14 +50,11 @@ class TrainingSection(Section):
         return list(self.problems)
 
 
-Columns = dict[str, tuple[np.ndarray, np.ndarray]]  # name -> (steps, values)
-
-
 def training_section(run_dir: Path) -> TrainingSection:
     """Read ``config.json``, ``metrics.jsonl`` and (if the run finished) ``result.json``.
 
     Raises:
-        CheckpointError: ``run_dir`` has no ``config.json`` (not a run folder).
+        CheckpointError: ``run_dir`` has neither ``config.json`` nor ``metrics.jsonl`` (not a run folder).
         ValueError: ``config.json`` or ``result.json`` is not valid JSON.
 
     Example:
@@ -65,12 +62,13 @@ def training_section(run_dir: Path) -> TrainingSection:
         'loss'
     """
     run_dir = Path(run_dir)
-    config = read_run_config(run_dir)
-    rows, lines = _read_rows(run_dir)
+    older = not (run_dir / CONFIG).is_file() and (run_dir / "metrics.jsonl").is_file()
+    config = {} if older else read_run_config(run_dir)
+    rows, lines = read_rows(run_dir)
     result = _read_result(run_dir)
     name = run_dir.name
-    train, val, counts = _columns(rows)
-    notes: list[str] = []
+    train, val, counts = columns(rows)
+    notes = ["no config.json (a run from an older nnrecipe, or cut before it was written): its settings are unknown"] if older else []
     if lines > len(rows) + 1:
         notes.append(f"metrics.jsonl is damaged after row {len(rows)}: {lines - len(rows)} later rows could not be read")
     charts = _charts(train, val, result, notes)
@@ -97,21 +95,6 @@ def training_section(run_dir: Path) -> TrainingSection:
     )
 
 
-def _read_rows(run_dir: Path) -> tuple[list[dict[str, Any]], int]:
-    """The rows of ``metrics.jsonl`` and its number of lines. An intact file is parsed in one
-    call (100,000 rows in a fraction of a second); a torn one row by row up to the tear."""
-    path = run_dir / METRICS
-    if not path.is_file():
-        return [], 0
-    text = path.read_text()
-    lines = text.count("\n")
-    try:
-        rows = json.loads("[" + ",".join(line for line in text.splitlines() if line.strip()) + "]")
-    except ValueError:
-        return read_metrics(run_dir), lines
-    return [r for r in rows if isinstance(r, dict)], lines
-
-
 def _read_result(run_dir: Path) -> dict[str, Any] | None:
     path = run_dir / "result.json"
     if not path.is_file():
@@ -123,39 +106,8 @@ def _read_result(run_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _columns(rows: Sequence[Mapping[str, Any]]) -> tuple[Columns, Columns, tuple[int, int]]:
-    """Training and validation columns (every numeric value by name, with its step) and the
-    number of rows of each. A row with ``val_loss`` (or only ``val_`` values) is a validation
-    row; other rows with ``loss`` are training rows. One pass: 100,000 rows take ~0.2 s."""
-    found: tuple[dict[str, tuple[list[float], list[float]]], ...] = ({}, {})
-    counts = [0, 0]
-    numbers = (int, float)
-    for r in rows:
-        step = r.get("step")
-        if not isinstance(step, numbers):
-            continue
-        is_val = "val_loss" in r or ("loss" not in r and any(k.startswith("val_") for k in r))
-        if not is_val and "loss" not in r:
-            continue
-        counts[is_val] += 1
-        cols = found[is_val]
-        for k, v in r.items():
-            if type(v) in numbers and k not in _NOT_CURVES:
-                if k not in cols:
-                    cols[k] = ([], [])
-                xs, ys = cols[k]
-                xs.append(step)
-                ys.append(v)
-    train, val = ({k: (np.asarray(x, dtype=float), np.asarray(y, dtype=float)) for k, (x, y) in c.items()} for c in found)
-    return train, val, (counts[0], counts[1])
-
-
-def _series(cols: Columns, key: str) -> tuple[np.ndarray, np.ndarray]:
-    return cols.get(key, (np.zeros(0), np.zeros(0)))
-
-
 def _line(label: str, cols: Columns, key: str) -> Line | None:
-    x, y = _series(cols, key)
+    x, y = series(cols, key)
     if not len(x):
         return None
     xs, ys = envelope(x, y)
@@ -177,7 +129,7 @@ def _charts(train: Columns, val: Columns, result: Mapping[str, Any] | None, note
         lines = [ln for ln in (_line(f"train {metric}", train, metric), _line(f"validation {metric}", val, key)) if ln]
         if lines:
             charts.append(Chart(metric, "step", metric, lines=tuple(lines), x_marks=marks if key == monitor else ()))
-    lr_x, lr_y = _series(train, "lr")
+    lr_x, lr_y = series(train, "lr")
     finite_lr = lr_y[np.isfinite(lr_y)]
     if len(finite_lr) and np.ptp(finite_lr) > 0:
         xs, ys = envelope(lr_x, lr_y)
@@ -193,7 +145,7 @@ def _charts(train: Columns, val: Columns, result: Mapping[str, Any] | None, note
 
 def _problems(name: str, train: Columns, val: Columns, result: Mapping[str, Any] | None, train_rows: int) -> list[Headline]:
     out: list[Headline] = []
-    ts, tl = _series(train, "loss")
+    ts, tl = series(train, "loss")
     bad = ts[~np.isfinite(tl)]
     if (result and result.get("diverged")) or len(bad):
         where = f" at step {int(bad[0])}" if len(bad) else ""
@@ -204,7 +156,7 @@ def _problems(name: str, train: Columns, val: Columns, result: Mapping[str, Any]
     if not val:
         out.append(Headline("warn", f"run {name} has no validation rows: give validation data, or the curves cannot show overfitting"))
         return out
-    vs, vl = _series(val, "val_loss")
+    vs, vl = series(val, "val_loss")
     ok = np.isfinite(vl)
     vs, vl = vs[ok], vl[ok]
     fine = np.isfinite(tl)
@@ -236,8 +188,8 @@ def _facts(config: Mapping[str, Any], train: Columns, counts: tuple[int, int], r
         final = {k: v for k, v in (result.get("final") or {}).items() if str(k).startswith("val_")}
         if final:
             facts.append(("final", ", ".join(f"{k} {_fmt(v)}" for k, v in final.items())))
-    elif len(_series(train, "loss")[0]):
-        facts.append(("steps", f"{int(_series(train, 'loss')[0][-1])} steps logged"))
+    elif len(series(train, "loss")[0]):
+        facts.append(("steps", f"{int(series(train, 'loss')[0][-1])} steps logged"))
     facts.append(("rows", f"{counts[0]} training, {counts[1]} validation"))
     for key in ("name", "loss", "experiment", "created", "parent"):
         if config.get(key):
