@@ -22,7 +22,8 @@ def _kinds(report):
 def test_a_runs_folder_gives_every_section_in_the_recipes_order(runs_folder):
     r = nnrecipe.report(runs_folder)
     assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
-    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)"]
+    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
+                                           "ensemble"]
     verdict = r.summary
     assert verdict.worst == "error" and verdict.items[0].headline.severity == "error"
 
@@ -60,7 +61,7 @@ def test_a_corrupted_run_is_named_and_the_other_sections_still_build(runs_folder
     reasons = {m.what.split(" of ")[0]: m.reason for m in r.missing}
     assert "not valid JSON" in reasons["training curves"]
     assert "status" in reasons["checks"] or "missing" in reasons["checks"]
-    assert "could not be shown" in r.summary.verdict
+    assert "2 inputs could not be read" in r.summary.verdict
     assert "<html" in r.to_html()
 
 

@@ -59,7 +59,11 @@ class Missing:
     Attributes:
         what: Which section, e.g. ``"training curves of runs/cnn-20261201-1415"``.
         reason: Why, with what to do about it.
+        failed: True when an input was given but could not be read (a corrupted file, a study
+            without finished trials); False when its data is simply not recorded (no
+            diagnostics in a run). Only failures count in the verdict at the top.
     """
 
     what: str
     reason: str
+    failed: bool = True

@@ -56,11 +56,14 @@ def collect(sources: list[Source], *, storage: str | None = None) -> Collected:
     out = Collected()
     for source in sources:
         _add(source, out, storage)
+    # The sections whose data no stage records yet: said once, in one line each.
     if out.runs:
         out.missing.append(Missing(
             "prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
-            f"none of the {len(out.runs)} run folder(s) holds these diagnostics",
+            f"none of the {len(out.runs)} run folder(s) holds these diagnostics", failed=False,
         ))
+    if out.studies:
+        out.missing.append(Missing("ensemble", "no saved ensemble was found for the studies reported here", failed=False))
     return out
 
 
@@ -155,7 +158,7 @@ def _folder(folder: Path, out: Collected, storage: str | None, depth: int) -> bo
         found = _folder(child, out, storage, depth - 1) or found
     if len(runs) > MAX_RUNS:
         out.missing.append(Missing(f"{len(runs) - MAX_RUNS} older runs in {folder}",
-                                   f"only the {MAX_RUNS} newest runs are drawn; report one run folder to see another"))
+                                   f"only the {MAX_RUNS} newest runs are drawn; report one run folder to see another", failed=False))
     return found
 
 

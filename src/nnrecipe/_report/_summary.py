@@ -61,8 +61,9 @@ def summarize(sections: Sequence[Section], missing: Sequence[Missing]) -> Summar
         worst = "error" if errors else "warn"
     else:
         verdict, worst = f"nothing wrong found in {_count(len(sections), 'section')}", "ok"
-    if missing:
-        verdict += f"; {_count(len(missing), 'part')} could not be shown"
+    failed = sum(m.failed for m in missing)
+    if failed:
+        verdict += f"; {_count(failed, 'input')} could not be read"
     return Summary(verdict, worst, tuple(items[:SHOWN]), max(0, len(items) - SHOWN), tuple(missing))
 
 
