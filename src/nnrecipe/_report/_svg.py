@@ -80,7 +80,7 @@ def _svg(chart: Chart) -> Html:
     right = 16 + (min(LABEL_CHARS, max(map(len, right_labels))) * CHAR + 14 if right_labels else 0)
     left = 66
     legend, top = _legend(_legend_items(chart), left, WIDTH - left - right)
-    top += 6
+    top += 6 + (12 if chart.x_marks else 0)  # vertical marks are named above the plot, not over the data
     cats = chart.x_categories
     rotate = bool(cats) and max(len(_short(c)) for c in cats) * CHAR > (WIDTH - left - right) / len(cats) - 6
     bottom = 44 + (int(min(LABEL_CHARS, max(len(c) for c in cats)) * CHAR * 0.7) if rotate else 0)
@@ -223,7 +223,7 @@ def _mark(m: Mark, ax: Axis, ay: Axis, *, vertical: bool) -> Html:
     if vertical:
         line = tag("path", d=f"M{num(p)} {num(ay.start)}V{num(ay.end)}", class_="mark")
         right = p > (ax.start + ax.end) / 2  # the label on the side with more room
-        label = tag("text", _short(m.label), x=num(p - 3 if right else p + 3), y=num(ay.end + 11),
+        label = tag("text", _short(m.label), x=num(p - 3 if right else p + 3), y=num(ay.end - 4),
                     text_anchor="end" if right else None, class_="mark-label")
     else:
         line = tag("path", d=f"M{num(ax.start)} {num(p)}H{num(ax.end)}", class_="mark")
