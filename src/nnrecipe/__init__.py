@@ -5,7 +5,7 @@ trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Pla
 
 The top level holds what a user calls: the stage functions (:func:`audit`, :func:`check`,
 :func:`fit`, :func:`fit_experiment`, :func:`evaluate`, :func:`tune`, :func:`adopt`,
-:func:`analyze`), the objects they take (:class:`Experiment`, :class:`TrainConfig`,
+:func:`analyze`, :func:`report`), the objects they take (:class:`Experiment`, :class:`TrainConfig`,
 :class:`Trainer`, :class:`Study`), every type they return, and the errors. Plumbing lives
 in small namespaces: :mod:`nnrecipe.callbacks`, :mod:`nnrecipe.data`, :mod:`nnrecipe.losses`,
 :mod:`nnrecipe.metrics`, :mod:`nnrecipe.models`, :mod:`nnrecipe.datasets`,
@@ -59,6 +59,8 @@ _EXPORTS: dict[str, str] = {
     "analyze": "._tune",
     "Analysis": "._tune",
     "TuneResult": "._tune",
+    "report": "._report",
+    "Report": "._report",
 }
 _NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "models", "runs", "tuning")
 
@@ -75,10 +77,12 @@ __all__ = [
     "__version__",
     # the stages
     "audit", "check", "fix_last_layer_init", "fit", "fit_experiment", "evaluate", "tune", "adopt", "analyze",
+    "report",
     # what they take
     "Experiment", "load_experiment", "TrainConfig", "Trainer", "Study", "load_study", "AuditConfig",
     # what they return
     "FitResult", "CheckReport", "CheckResult", "LastLayerInit", "AuditReport", "Finding", "Analysis", "TuneResult",
+    "Report",
     # what they raise
     "NnrecipeError", "ConfigError", "DataError", "CheckpointError", "RunError",
     # the namespaces
@@ -93,6 +97,7 @@ if TYPE_CHECKING:
     from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError, RunError
     from ._core._evaluate import evaluate
     from ._core._experiment import Experiment, load_experiment
+    from ._report import Report, report
     from ._train._fit import fit, fit_experiment
     from ._train._trainer import FitResult, Trainer
     from ._tune import Analysis, Study, TuneResult, adopt, analyze, load_study, tune

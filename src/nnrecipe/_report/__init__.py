@@ -1,0 +1,32 @@
+"""One self-contained HTML report of a project: what is wrong first, then the audit, the
+checks, the training curves and the tuning analyses.
+
+Each section is computed as a frozen dataclass (``AuditSection``, ``ChecksSection``,
+``TrainingSection``, ``TuningSection``; see :mod:`._section` for how to add one) and only
+then rendered; the page inlines everything and loads nothing.
+"""
+
+from ._audit_section import AuditSection, audit_section
+from ._chart import Chart
+from ._checks_section import ChecksSection, checks_section
+from ._report import Report, report
+from ._section import Headline, Missing, Section
+from ._training_section import TrainingSection, training_section
+from ._tuning_section import TuningSection, tuning_section
+
+__all__ = [
+    "AuditSection",
+    "Chart",
+    "ChecksSection",
+    "Headline",
+    "Missing",
+    "Report",
+    "Section",
+    "TrainingSection",
+    "TuningSection",
+    "audit_section",
+    "checks_section",
+    "report",
+    "training_section",
+    "tuning_section",
+]

@@ -1,0 +1,201 @@
+"""What a report is made of: turning paths and results into sections, or saying why not.
+
+A run folder gives its training curves; an audit or check folder its section; a study file,
+a study's storage or its folder the tuning section; a folder of those gives all of them.
+Results held in memory (an ``AuditReport``, a ``CheckReport``, an ``Analysis``) give their
+section directly. Anything unreadable becomes a :class:`Missing` with the reason, and the
+other sections are still built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .._audit._report import AuditReport
+from .._checks._result import CheckReport, CheckResult
+from .._tune._analysis import Analysis, analyze
+from .._tune._study import Study
+from .._tune._study_file import load_study
+from ._audit_section import audit_section
+from ._checks_section import checks_section
+from ._section import Missing, Section
+from ._study_storage import studies_in_storage
+from ._training_section import training_section
+from ._tuning_section import tuning_section
+
+__all__ = ["MAX_RUNS", "Collected", "Source", "collect"]
+
+Source = str | os.PathLike[str] | AuditReport | CheckReport | Analysis | Study
+MAX_RUNS = 12  # fit runs drawn from one folder, newest first
+_SCAN_DEPTH = 2  # folders below the given one searched for runs
+_STUDY_SUFFIXES = (".yaml", ".yml", ".py")
+_SCHEMES = ("journal:", "sqlite:", "postgresql:", "postgresql+", "mysql:", "mysql+")
+_READ_ERRORS = (OSError, ValueError, TypeError, KeyError, IndexError, ImportError)
+
+
+@dataclasses.dataclass
+class Collected:
+    """Sections in the recipe's order (audit, checks, training, tuning) and what is missing."""
+
+    audits: list[Section] = dataclasses.field(default_factory=list)
+    checks: list[Section] = dataclasses.field(default_factory=list)
+    runs: list[Section] = dataclasses.field(default_factory=list)
+    studies: list[Section] = dataclasses.field(default_factory=list)
+    missing: list[Missing] = dataclasses.field(default_factory=list)
+
+    def sections(self) -> list[Section]:
+        return [*self.audits, *self.checks, *self.runs, *self.studies]
+
+
+def collect(sources: list[Source], *, storage: str | None = None) -> Collected:
+    """Build every section the sources allow; what cannot be built is listed in ``missing``."""
+    out = Collected()
+    for source in sources:
+        _add(source, out, storage)
+    # The sections whose data no stage records yet: said once, in one line each.
+    if out.runs:
+        out.missing.append(Missing(
+            "prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
+            f"none of the {len(out.runs)} run folder(s) holds these diagnostics", failed=False,
+        ))
+    if out.studies:
+        out.missing.append(Missing("ensemble", "no saved ensemble was found for the studies reported here", failed=False))
+    return out
+
+
+def _add(source: Source, out: Collected, storage: str | None) -> None:
+    if isinstance(source, AuditReport):
+        out.audits.append(audit_section(source))
+    elif isinstance(source, CheckReport):
+        out.checks.append(checks_section(source))
+    elif isinstance(source, Analysis):
+        _tuning(lambda: source, f"tuning of study {source.study.name!r}", out)
+    elif isinstance(source, Study):
+        _tuning(lambda: analyze(source, storage=storage), f"tuning of study {source.name!r}", out)
+    elif isinstance(source, (str, os.PathLike)):
+        text = os.fspath(source)
+        if text.startswith(_SCHEMES):
+            _storage(text, out)
+        else:
+            _path(Path(text), out, storage)
+    else:
+        raise TypeError(
+            f"cannot report on a {type(source).__name__}; pass a path (run folder, runs folder, study file, "
+            f"storage URL), an AuditReport, a CheckReport, an Analysis or a Study"
+        )
+
+
+def _tuning(make: Any, what: str, out: Collected, notes: tuple[str, ...] = ()) -> None:
+    try:
+        out.studies.append(tuning_section(make(), notes=notes))
+    except _READ_ERRORS as e:
+        out.missing.append(Missing(what, str(e)))
+
+
+def _storage(url: str, out: Collected) -> None:
+    try:
+        studies = studies_in_storage(url)
+    except _READ_ERRORS as e:
+        out.missing.append(Missing(f"tuning from {url}", str(e)))
+        return
+    if not studies:
+        out.missing.append(Missing(f"tuning from {url}", "the storage holds no study; run `nnrecipe tune` first"))
+    for study, note in studies:
+        _tuning(lambda s=study: analyze(s, storage=url), f"tuning of study {study.name!r}", out, (note,))
+
+
+def _path(path: Path, out: Collected, storage: str | None) -> None:
+    if not path.exists():
+        out.missing.append(Missing(str(path), "does not exist; pass a run folder, a folder of runs, a study file or a storage URL"))
+    elif path.is_file():
+        _file(path, out, storage)
+    elif not _folder(path, out, storage, _SCAN_DEPTH):
+        out.missing.append(Missing(str(path), "holds nothing to report: no audit.json, check.json, config.json, metrics.jsonl or "
+                                              "study.journal in it or its sub-folders; pass a folder written by nnrecipe"))
+
+
+def _file(path: Path, out: Collected, storage: str | None) -> None:
+    if path.suffix in _STUDY_SUFFIXES:
+        _tuning(lambda: analyze(load_study(path), storage=storage), f"tuning of study file {path}", out)
+    elif path.suffix == ".journal":
+        _storage(f"journal:///{path.resolve().as_posix().lstrip('/')}", out)
+    elif path.suffix in (".db", ".sqlite", ".sqlite3"):
+        _storage(f"sqlite:///{path.resolve()}", out)
+    elif path.name in ("audit.json", "check.json", "config.json", "metrics.jsonl", "result.json"):
+        _path(path.parent, out, storage)
+    else:
+        out.missing.append(Missing(str(path), "is not a study file (.yaml, .py), a storage (.journal, .db) or a file nnrecipe writes; "
+                                              "pass its folder or the study file"))
+
+
+def _kind(folder: Path) -> str | None:
+    for marker, kind in (("audit.json", "audit"), ("check.json", "check"), ("study.journal", "study"),
+                         ("config.json", "run"), ("metrics.jsonl", "run")):
+        if (folder / marker).is_file():
+            return kind
+    return None
+
+
+def _folder(folder: Path, out: Collected, storage: str | None, depth: int) -> bool:
+    """Add what ``folder`` (or, when it is none of ours, its sub-folders) holds; False if nothing."""
+    kind = _kind(folder)
+    if kind is not None:
+        _one(folder, kind, out, storage)
+        return True
+    if depth == 0:
+        return False
+    children = [c for c in folder.iterdir() if c.is_dir() and not c.name.startswith(".")]
+    kinds = {c: _kind(c) for c in children}
+    runs = sorted((c for c, k in kinds.items() if k == "run"), key=_age, reverse=True)
+    found = False
+    for child in sorted(children, key=_age, reverse=True):
+        if kinds[child] == "run" and child not in runs[:MAX_RUNS]:
+            continue
+        found = _folder(child, out, storage, depth - 1) or found
+    if len(runs) > MAX_RUNS:
+        out.missing.append(Missing(f"{len(runs) - MAX_RUNS} older runs in {folder}",
+                                   f"only the {MAX_RUNS} newest runs are drawn; report one run folder to see another", failed=False))
+    return found
+
+
+def _age(folder: Path) -> float:
+    for marker in ("result.json", "metrics.jsonl", "config.json", "audit.json", "check.json", "study.journal"):
+        if (folder / marker).exists():
+            return (folder / marker).stat().st_mtime
+    return folder.stat().st_mtime
+
+
+def _one(folder: Path, kind: str, out: Collected, storage: str | None) -> None:
+    what = {"audit": "audit", "check": "checks", "run": "training curves", "study": "tuning"}[kind]
+    try:
+        if kind == "audit":
+            report = AuditReport.from_json((folder / "audit.json").read_text())
+            out.audits.append(audit_section(report, folder=folder, title=f"Audit: {folder.name}"))
+        elif kind == "check":
+            out.checks.append(checks_section(_read_checks(folder / "check.json"), folder=folder, title=f"Checks: {folder.name}"))
+        elif kind == "run":
+            out.runs.append(training_section(folder))
+        else:
+            _storage(f"journal:///{(folder / 'study.journal').resolve().as_posix().lstrip('/')}", out)
+    except _READ_ERRORS as e:
+        out.missing.append(Missing(f"{what} of {folder}", _reason(e)))
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, json.JSONDecodeError):
+        return f"a file is not valid JSON ({e}); it was cut while being written or edited by hand"
+    if isinstance(e, KeyError):
+        return f"a file lacks the field {e}; it was written by an older or newer nnrecipe, or edited by hand"
+    return str(e)
+
+
+def _read_checks(path: Path) -> CheckReport:
+    data = json.loads(path.read_text())
+    fields = {f.name for f in dataclasses.fields(CheckResult)}
+    results = [CheckResult(**{k: v for k, v in r.items() if k in fields}) for r in data["results"]]
+    return CheckReport(results)
+

@@ -1,0 +1,108 @@
+"""`nnrecipe.report`: which sections each kind of input gives, and what happens with bad input."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+
+import nnrecipe
+from nnrecipe import analyze
+from nnrecipe._report import AuditSection, ChecksSection, TrainingSection, TuningSection
+from nnrecipe._report._sources import MAX_RUNS
+
+from .conftest import IMG, SCRIPT, write_run, write_study
+
+
+def _kinds(report):
+    return [type(s).__name__ for s in report.sections]
+
+
+def test_a_runs_folder_gives_every_section_in_the_recipes_order(runs_folder):
+    r = nnrecipe.report(runs_folder)
+    assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
+    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
+                                           "ensemble"]
+    verdict = r.summary
+    assert verdict.worst == "error" and verdict.items[0].headline.severity == "error"
+
+
+def test_one_run_folder_gives_its_training_section(tmp_path):
+    r = nnrecipe.report(write_run(tmp_path / "run"))
+    assert _kinds(r) == ["TrainingSection"] and r.summary.worst == "ok"
+
+
+def test_a_study_file_a_journal_file_and_a_storage_url_give_the_tuning_section(tmp_path):
+    path = write_study(tmp_path)
+    journal = tmp_path / "runs" / IMG / "study.journal"
+    for source in (path, journal, f"journal:///{journal.as_posix().lstrip('/')}"):
+        r = nnrecipe.report(source)
+        assert _kinds(r) == ["TuningSection"], source
+    from_storage = nnrecipe.report(journal).sections[0]
+    assert isinstance(from_storage, TuningSection)
+    assert any("without its study file" in n for n in from_storage.notes)
+
+
+def test_results_in_memory_give_their_sections(tmp_path):
+    analysis = analyze(write_study(tmp_path))
+    audit = nnrecipe.AuditReport([nnrecipe.Finding("x", "warn", "m")], {})
+    checks = nnrecipe.CheckReport([nnrecipe.CheckResult(name="c", status="pass", measured="m", expected="e")])
+    r = nnrecipe.report(analysis, checks, audit)
+    assert [type(s) for s in r.sections] == [AuditSection, ChecksSection, TuningSection]
+    assert r.sources == ("Analysis", "CheckReport", "AuditReport")
+
+
+def test_a_corrupted_run_is_named_and_the_other_sections_still_build(runs_folder):
+    (runs_folder / "cnn-20261201-140200" / "config.json").write_text('{"hparams": {"lr": 0.1')
+    (runs_folder / "cnn-check-20261201-140100" / "check.json").write_text(json.dumps({"results": [{"name": "x"}]}))
+    r = nnrecipe.report(runs_folder)
+    assert _kinds(r) == ["AuditSection", "TrainingSection", "TuningSection"]
+    reasons = {m.what.split(" of ")[0]: m.reason for m in r.missing}
+    assert "not valid JSON" in reasons["training curves"]
+    assert "status" in reasons["checks"] or "missing" in reasons["checks"]
+    assert "2 inputs could not be read" in r.summary.verdict
+    assert "<html" in r.to_html()
+
+
+def test_a_study_with_no_finished_trials_is_named_with_the_reason(tmp_path):
+    r = nnrecipe.report(write_study(tmp_path, trials=3, complete=False))
+    assert r.empty and "no finished trials (3 failed" in r.explain_empty()
+    with pytest.raises(ValueError, match="nothing to report"):
+        r.write(tmp_path / "r.html")
+
+
+def test_a_folder_with_nothing_recognisable_and_a_missing_path(tmp_path):
+    (tmp_path / "empty" / "sub").mkdir(parents=True)
+    (tmp_path / "notes.txt").write_text("hi")
+    r = nnrecipe.report(tmp_path / "empty", tmp_path / "nope", tmp_path / "notes.txt")
+    assert r.empty
+    assert [m.reason.split(";")[0].split(":")[0] for m in r.missing] == [
+        "holds nothing to report", "does not exist", "is not a study file (.yaml, .py), a storage (.journal, .db) or a file nnrecipe writes"]
+
+
+def test_only_the_newest_runs_are_drawn_and_the_rest_named(tmp_path):
+    for i in range(MAX_RUNS + 2):
+        write_run(tmp_path / "runs" / f"r{i:02d}", steps=200)
+    r = nnrecipe.report(tmp_path / "runs")
+    assert len(r.sections) == MAX_RUNS
+    assert any(m.what.startswith("2 older runs") for m in r.missing)
+
+
+def test_other_objects_are_refused_with_the_kinds_accepted():
+    with pytest.raises(TypeError, match="pass a path"):
+        nnrecipe.report(42)  # type: ignore[arg-type]
+
+
+def test_the_page_escapes_every_name_and_loads_nothing(runs_folder, tmp_path):
+    page = nnrecipe.report(runs_folder).write(tmp_path / "report.html").read_text()
+    assert SCRIPT not in page and IMG not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script") == 0 and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page and "default-src 'none'" in html.unescape(page)  # the browser forbids loading anything
+
+
+def test_sections_have_typed_data_only(runs_folder):
+    for s in nnrecipe.report(runs_folder).sections:
+        assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, TuningSection))
+        assert "<" not in s.title or SCRIPT in s.title or IMG in s.title  # names kept raw in data, escaped when drawn
