@@ -9,6 +9,11 @@ Example:
     'tuning'
 """
 
+from ._report._audit_section import FindingRow
+from ._report._chart import Band, Bars, Line, Mark, Points
+from ._report._checks_section import CheckRow
+from ._report._examples import ExampleRow
+from ._report._picture import Picture
 from ._report import (
     AuditSection,
     Chart,
@@ -26,6 +31,15 @@ from ._report import (
 
 __all__ = [
     "AuditSection",
+    "Band",
+    "Bars",
+    "CheckRow",
+    "ExampleRow",
+    "FindingRow",
+    "Line",
+    "Mark",
+    "Picture",
+    "Points",
     "Chart",
     "ChecksSection",
     "Headline",
