@@ -12,7 +12,7 @@ Example:
 from ._report._audit_section import FindingRow
 from ._report._chart import Band, Bars, Line, Mark, Points
 from ._report._checks_section import CheckRow
-from ._report._examples import ExampleRow
+from ._report._examples import Example, ExampleRow
 from ._report._picture import Picture
 from ._report import (
     AuditSection,
@@ -34,6 +34,7 @@ __all__ = [
     "Band",
     "Bars",
     "CheckRow",
+    "Example",
     "ExampleRow",
     "FindingRow",
     "Line",
