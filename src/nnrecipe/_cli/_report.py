@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
-from .._report import report
+import nnrecipe
 
 __all__ = ["register", "run"]
 
@@ -29,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    result = report(*args.sources, storage=args.storage)
+    from rich.console import Console
+
+    result = nnrecipe.report(*args.sources, storage=args.storage)
     if result.empty:
         print(f"nnrecipe report: error: {result.explain_empty()}", file=sys.stderr)
         return 2
