@@ -15,10 +15,11 @@ from ._curves import CurveDiagnosis, diagnose
 from ._isolation import IsolationInfo, isolation_info
 from ._records import TrialRecord, records_of
 from ._stability import StabilityAdvice, stability_advice
+from ._storage import ADOPT_SUFFIX
+from ._stored import resolve_study
 from ._study import Study
-from ._study_file import load_study
 from ._train_length import TrainLength, train_length
-from ._tuning import ADOPT_SUFFIX, connect, storage_url_of
+from ._tuning import connect, storage_url_of
 
 __all__ = ["Analysis", "analyze"]
 
@@ -72,6 +73,7 @@ class Analysis:
         """Every warning and verdict, most actionable first."""
         out = [w for a in self.axes for w in a.warnings]
         out += [self.best_of_k.message, self.train_length.message, self.stability.message]
+        out += [n for a in self.axes for n in a.notes]
         out += [n for c in self.curves for n in c.notes]
         out += [n for i in self.isolation for n in i.notes]
         if self.infeasible_fraction > 0:
@@ -81,12 +83,15 @@ class Analysis:
         return out
 
 
-def analyze(study: Study | str | Path, *, storage: str | None = None, top: int = 3) -> Analysis:
-    """Compute the analyses of ``study`` (a :class:`Study` or a study file) from its storage.
+def analyze(study: Study | str | Path, *, storage: str | None = None, name: str | None = None, top: int = 3) -> Analysis:
+    """Compute the analyses of a study from its storage.
 
     Args:
-        study: The study, or the path of its file.
+        study: The :class:`Study`; its file; or, without the file, its storage: a URL
+            (``postgresql://...``, ``sqlite:///...``, ``journal:///...``) or a journal file,
+            which holds the study's definition since ``tune`` created it.
         storage: Storage URL; overrides the study file's.
+        name: Which study of a storage that holds several.
         top: How many of the best trials get curve diagnostics.
 
     Raises:
@@ -94,13 +99,11 @@ def analyze(study: Study | str | Path, *, storage: str | None = None, top: int =
 
     Example:
         >>> analysis = analyze("examples/mnist1d_study.yaml")  # doctest: +SKIP
+        >>> analysis = analyze("runs/mnist1d-cnn/study.journal")  # doctest: +SKIP
         >>> print(render_text(analysis))  # doctest: +SKIP
     """
-    if not isinstance(study, Study):
-        study = load_study(study)
-    url = storage_url_of(study, storage)
-    if url.startswith("journal:") and not Path("/" + url.removeprefix("journal:").lstrip("/")).is_file():
-        raise ConfigError(f"study {study.name!r} has no trials yet (no {url}); run `nnrecipe tune` first")
+    study, url_given = resolve_study(study, storage=storage, name=name)
+    url = storage_url_of(study, url_given)
     records = records_of(connect(study, url, create=False))
     adopt_records: list[TrialRecord] = []
     try:

@@ -24,17 +24,23 @@ from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial
 
 from .._core._errors import ConfigError
+from .._core._files import safe_name
 
-__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "MAX_RETRIES"]
+__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "OVER_BUDGET", "BEST_WEIGHTS", "ADOPT_SUFFIX", "MAX_RETRIES"]
 
-RETRY_OF = "retry_of"  # user attribute: number of the trial this one re-runs
-WORKER = "worker"  # user attribute: "host:pid" of the process running the trial
+# Names of the trial attributes the workers store (and the analyses read).
+RETRY_OF = "retry_of"  # number of the trial this one re-runs
+WORKER = "worker"  # "host:pid" of the process running the trial
+OVER_BUDGET = "over_budget"  # the trial started after the budget was spent and ran nothing
+BEST_WEIGHTS = "best_weights"  # the weights file of the trial's best validation step
+ADOPT_SUFFIX = ".adopt"  # the companion study of a study's adoption runs: "<name>.adopt"
 MAX_RETRIES = 3
 
 
 def default_storage_url(runs_dir: str | Path, study_name: str) -> str:
     """``journal:///<runs_dir>/<study>/study.journal``: a local file, nothing to start."""
-    return f"journal:///{(Path(runs_dir) / study_name / 'study.journal').resolve().as_posix().lstrip('/')}"
+    folder = Path(runs_dir) / safe_name(study_name, what="study name")  # never a path outside runs_dir
+    return f"journal:///{(folder / 'study.journal').resolve().as_posix().lstrip('/')}"
 
 
 def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
@@ -55,7 +61,7 @@ def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
         <optuna.storages.journal._storage.JournalStorage object at ...>
     """
     if heartbeat < 1:
-        raise ValueError(f"heartbeat must be >= 1 second; got {heartbeat=}")
+        raise ConfigError(f"heartbeat must be >= 1 second; got {heartbeat=}")
     scheme = url.split(":", 1)[0]
     if scheme == "journal":
         path = Path("/" + url.removeprefix("journal:").lstrip("/"))

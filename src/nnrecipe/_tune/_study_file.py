@@ -31,7 +31,7 @@ from ._samplers import SamplerSpec
 from ._space import Param, Space
 from ._study import Budget, Goal, Study
 
-__all__ = ["load_study", "study_from_dict"]
+__all__ = ["load_study", "study_from_dict", "study_to_dict"]
 
 _TOP = ("name", "experiment", "goal", "scientific", "nuisance", "fixed", "baseline", "sampler", "budget", "storage", "runs_dir")
 _KINDS = ("log", "linear", "int", "int_log", "choices")
@@ -95,6 +95,39 @@ def study_from_dict(raw: Mapping[str, Any], *, base: Path = Path("."), where: st
         storage=None if raw.get("storage") is None else str(raw["storage"]),
         runs_dir=str(runs_dir if runs_dir.is_absolute() else (base / runs_dir).resolve()),
     )
+
+
+def study_to_dict(study: Study) -> dict[str, Any]:
+    """The mapping a YAML study file of ``study`` holds (paths as resolved); ``study_from_dict`` reads it back.
+
+    Example:
+        >>> lr = Param(name="lr", kind="log", low=1e-4, high=1e-2)
+        >>> s = Study(name="s", experiment="/e.py", space=Space((lr,)), runs_dir="/runs")
+        >>> study_from_dict(study_to_dict(s)) == s
+        True
+    """
+
+    def spec(p: Param) -> dict[str, Any]:
+        out: dict[str, Any] = {p.kind: list(p.choices) if p.kind == "choices" else [p.low, p.high]}
+        if p.hparam != p.name:
+            out["hparam"] = p.hparam
+        if p.when:
+            out["when"] = {parent: list(values) for parent, values in p.when}
+        return out
+
+    return {
+        "name": study.name,
+        "experiment": study.experiment,
+        "goal": dataclasses.asdict(study.goal),
+        "scientific": {p.name: spec(p) for p in study.space.params if p.role == "scientific"},
+        "nuisance": {p.name: spec(p) for p in study.space.params if p.role == "nuisance"},
+        "fixed": dict(study.fixed),
+        "baseline": dict(study.baseline),
+        "sampler": dataclasses.asdict(study.sampler),
+        "budget": dataclasses.asdict(study.budget),
+        "storage": study.storage,
+        "runs_dir": study.runs_dir,
+    }
 
 
 def _param(name: str, spec: Any, role: str, where: str) -> Param:
