@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -18,6 +19,16 @@ import yaml
 
 HERE = Path(__file__).parent
 TINY = HERE / "tiny_experiment.py"
+
+
+@pytest.fixture(autouse=True)
+def _restore_library_logging() -> Iterator[None]:
+    """``main()`` adds a handler on the captured stderr of its test each call: drop it after the test."""
+    library = logging.getLogger("nnrecipe")
+    handlers, propagate, level = list(library.handlers), library.propagate, library.level
+    yield
+    library.handlers[:] = handlers
+    library.propagate, library.level = propagate, level
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from rich.console import Console
 
@@ -35,7 +34,6 @@ def run(args: argparse.Namespace) -> int:
     if args.test:
         console.print(final_test(analysis.study, storage=args.storage).message, markup=False, highlight=False)
     if not args.no_plots:
-        folder = Path(args.plots) if args.plots else Path(analysis.study.runs_dir) / analysis.study.name / "analysis"
-        for path in save_plots(analysis, folder):
+        for path in save_plots(analysis, args.plots):
             console.print(f"wrote {path}", markup=False, highlight=False)
     return 0

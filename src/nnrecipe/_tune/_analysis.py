@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from ._study import Study
 from ._train_length import TrainLength, train_length
 from ._tuning import connect, storage_url_of
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["Analysis", "analyze", "analysis_of"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,8 +64,8 @@ class Analysis:
 
         return render_text(self)
 
-    def save_plots(self, folder: str | Path) -> list[Path]:
-        """Write the PNG figures into ``folder``; see :func:`save_plots`."""
+    def save_plots(self, folder: str | Path | None = None) -> list[Path]:
+        """Write the PNG figures into ``folder`` (default: the study's ``analysis`` folder); see :func:`save_plots`."""
         from ._render_png import save_plots
 
         return save_plots(self, folder)
@@ -110,6 +111,19 @@ def analyze(study: Study | str | Path, *, storage: str | None = None, name: str 
         adopt_records = records_of(connect(study, url, create=False, suffix=ADOPT_SUFFIX))
     except ConfigError:
         pass  # no adoption runs yet
+    return analysis_of(study, records, adopt_records, top=top)
+
+
+def analysis_of(study: Study, records: Sequence[TrialRecord], adopt_records: Sequence[TrialRecord] = (), *, top: int = 3) -> Analysis:
+    """The analyses of ``study`` from its trial records (no storage): what :func:`analyze` returns.
+
+    Example:
+        >>> from nnrecipe._tune._space import Param, Space
+        >>> s = Study(name="s", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-1),)))
+        >>> analysis_of(s, []).best is None
+        True
+    """
+    records = list(records)
     counts = {k: sum(r.outcome == k for r in records) for k in ("complete", "infeasible", "failed", "running", "waiting")}
     counts["retried"] = sum(r.retried for r in records)
     finished = counts["complete"] + counts["infeasible"]

@@ -57,7 +57,7 @@ def divergence(step_losses: Sequence[tuple[int, float]]) -> str | None:
         >>> divergence(flat) is None  # learned nothing: feasible, and bad
         True
         >>> divergence(flat[:2] + [(s, 40.0 + s % 7) for s in range(3, 60)])
-        'diverged: training loss stayed above 41 (lower quartile of the last 6 samples), more than 2x its initial 2.31'
+        'diverged: training loss stayed above 41.2 (lower quartile of the last 6 samples), more than 2x its initial 2.31'
     """
     losses = np.array([v for _, v in step_losses], dtype=float)
     if not np.all(np.isfinite(losses)):
