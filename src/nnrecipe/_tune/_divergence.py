@@ -16,8 +16,11 @@ is divergence.
   the factor is far beyond the batch-to-batch noise of a loss at initialisation (a mean
   over a batch of 64 examples varies by a few percent for a classifier, about 18% for a
   squared error on normal targets) and far above the level of a model that learned nothing,
-  which ends where it started. Diverged trials measured on MNIST-1D and scikit-learn's digits
-  end 10 to 10^7 times above their start.
+  which ends where it started. Measured: SGD on scikit-learn's digits (the tuning tests' MLP)
+  at learning rates 31, 9,800 and 3.1e6 ends 17, 5,900 and 1.4e6 times above its initial
+  loss; the reference CNN on MNIST-1D with SGD at 30 ends 47 times above it (then NaN).
+  AdamW at 10 on that CNN ends at 1.2 times its initial loss with 21% validation accuracy:
+  a bad trial, ranked last on its axis plot, not a diverged one.
 
 A loss that can be negative or zero at initialisation (a log-density, say) has no scale to
 multiply: only a non-finite loss counts as divergence there.

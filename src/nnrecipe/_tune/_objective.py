@@ -28,7 +28,7 @@ from ..callbacks import ModelCheckpoint
 from ._divergence import divergence
 from ._probe import TrialProbe
 from ._records import downsample
-from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, WORKER
+from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, RESULT, WORKER
 from ._study import Study
 
 __all__ = ["Objective", "run_name", "study_folder"]
@@ -78,12 +78,11 @@ class Objective:
         probe = TrialProbe(goal.metric)
         # The best step's weights only (save_top_k=0): one small file per trial.
         best = ModelCheckpoint(monitor=goal.metric, mode=goal.mode, save_top_k=0, save_last=False)
-        result = fit_experiment(
-            self.experiment, hparams, callbacks=[probe, best], runs_dir=self.folder, name=run_name(self.study, trial)
-        )
-        return self._score(trial, result, probe)
+        name = run_name(self.study, trial)
+        result = fit_experiment(self.experiment, hparams, callbacks=[probe, best], runs_dir=self.folder, name=name)
+        return self._score(trial, result, probe, f"trial {trial.number}" if "arm" not in trial.user_attrs else f"adoption run {name}")
 
-    def _score(self, trial: optuna.Trial, result: FitResult, probe: TrialProbe) -> float | None:
+    def _score(self, trial: optuna.Trial, result: FitResult, probe: TrialProbe, what: str) -> float | None:
         goal = self.study.goal
         val_rows = [r for r in result.history if goal.metric in r]
         values = [float(r[goal.metric]) for r in val_rows]
@@ -102,16 +101,17 @@ class Objective:
             "grad_norms": downsample(probe.grad_norms),
             "step_losses": downsample(probe.losses),
         }
-        for key, value in attrs.items():
-            trial.set_user_attr(key, value)
         reason = (
             "diverged: non-finite training loss" if result.diverged
             else divergence(probe.losses)
             or (None if best is not None else f"diverged: no finite {goal.metric} at any validation")
         )
         if reason is not None:
-            trial.set_user_attr("infeasible", reason)
-            log.info("trial %d infeasible (%s) after %.1f s", trial.number, reason, result.seconds)
+            attrs["infeasible"] = reason
+        # One attribute, one write: each write to a journal file costs a few milliseconds.
+        trial.set_user_attr(RESULT, attrs)
+        if reason is not None:
+            log.info("%s infeasible (%s) after %.1f s", what, reason, result.seconds)
             return None
-        log.info("trial %d: best %s %.4g at step %s of %d (%.1f s)", trial.number, goal.metric, best, best_step, result.steps, result.seconds)
+        log.info("%s: best %s %.4g at step %s of %d (%.1f s)", what, goal.metric, best, best_step, result.steps, result.seconds)
         return best

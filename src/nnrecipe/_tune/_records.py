@@ -10,7 +10,7 @@ from typing import Any, Literal
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from ._storage import BEST_WEIGHTS, OVER_BUDGET, RETRY_OF
+from ._storage import BEST_WEIGHTS, OVER_BUDGET, RESULT, RETRY_OF
 
 __all__ = ["TrialRecord", "records_of", "downsample", "Outcome"]
 
@@ -82,7 +82,9 @@ def _retry_chain(trial: FrozenTrial, trials: Sequence[FrozenTrial]) -> list[int]
 
 
 def _record(t: FrozenTrial, retried: bool) -> TrialRecord:
-    a = t.user_attrs
+    # What the objective measured is one attribute (one storage write); studies run before
+    # that kept each item as its own attribute.
+    a = {**t.user_attrs, **t.user_attrs.get(RESULT, {})}
     outcomes: dict[TrialState, Outcome] = {
         TrialState.COMPLETE: "complete",
         TrialState.RUNNING: "running",

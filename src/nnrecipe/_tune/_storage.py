@@ -26,13 +26,14 @@ from optuna.trial import FrozenTrial
 from .._core._errors import ConfigError
 from .._core._files import safe_name
 
-__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "OVER_BUDGET", "BEST_WEIGHTS", "ADOPT_SUFFIX", "MAX_RETRIES"]
+__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "OVER_BUDGET", "BEST_WEIGHTS", "RESULT", "ADOPT_SUFFIX", "MAX_RETRIES"]
 
 # Names of the trial attributes the workers store (and the analyses read).
 RETRY_OF = "retry_of"  # number of the trial this one re-runs
 WORKER = "worker"  # "host:pid" of the process running the trial
 OVER_BUDGET = "over_budget"  # the trial started after the budget was spent and ran nothing
 BEST_WEIGHTS = "best_weights"  # the weights file of the trial's best validation step
+RESULT = "result"  # what the trial measured (curves, best step, ...), in one attribute: one storage write
 ADOPT_SUFFIX = ".adopt"  # the companion study of a study's adoption runs: "<name>.adopt"
 MAX_RETRIES = 3
 
