@@ -126,7 +126,7 @@ def _contend(url: str, n: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
     for _ in range(n):
         try:
             study.optimize(lambda t: t.suggest_float("x", 0, 1) ** 2, n_trials=1)
-        except Exception:  # "database is locked" would land here
+        except Exception:  # noqa: BLE001 - "database is locked" would land here
             errors += 1
     out.put((errors, (time.perf_counter() - t0) / n))
 

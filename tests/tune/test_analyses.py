@@ -127,7 +127,7 @@ def test_best_of_k_needs_enough_trials_to_say_anything():
 
 def _curve(metric, loss, train):
     steps = [10 * (i + 1) for i in range(len(metric))]
-    return dict(val=list(zip(steps, loss, metric)), train=list(zip(steps, train)), steps=steps[-1])
+    return {"val": list(zip(steps, loss, metric)), "train": list(zip(steps, train)), "steps": steps[-1]}
 
 
 def test_rising_validation_loss_while_training_loss_falls_is_overfitting():

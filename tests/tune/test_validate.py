@@ -21,7 +21,7 @@ def test_a_study_its_experiment_can_run_passes(write_study, experiment):
     ("changes", "expected"),
     [
         ({"goal": {"metric": "val_acc", "direction": "maximize"}}, "goal metric='val_acc' is not logged by experiment 'digits', which logs ['val_loss', 'val_accuracy'] at each validation; did you mean 'val_accuracy'?"),
-        ({"nuisance": {"lrr": {"log": [1e-3, 1e-1]}}}, "searched parameter 'lrr' sets 'lrr', which is neither a trainer setting nor a parameter of experiment 'digits''s model factory (which takes ['depth', 'hidden']); did you mean 'lr'?"),
+        ({"nuisance": {"lrr": {"log": [1e-3, 1e-1]}}}, "searched parameter 'lrr' sets 'lrr', which is neither a trainer setting nor a parameter of the model factory of experiment 'digits' (which takes ['depth', 'hidden']); did you mean 'lr'?"),
         ({"nuisance": {"hiden": {"int": [8, 64]}}}, "did you mean 'hidden'?"),
         ({"fixed": {"widht": 3}}, "`fixed:` key 'widht' is neither"),
         ({"baseline": {"optimiser": "adam"}}, "`baseline:` key 'optimiser' is neither a trainer setting"),

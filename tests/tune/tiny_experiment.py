@@ -12,7 +12,7 @@ from nnrecipe.models import MLP
 # scikit-learn's digits file, read directly: importing sklearn would cost each worker seconds.
 _spec = importlib.util.find_spec("sklearn")
 assert _spec is not None and _spec.submodule_search_locations
-_data = np.loadtxt(Path(list(_spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
+_data = np.loadtxt(Path(next(iter(_spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
 _x = torch.tensor(_data[:, :-1], dtype=torch.float32) / 16.0
 _y = torch.tensor(_data[:, -1], dtype=torch.long)
 _perm = torch.randperm(len(_x), generator=torch.Generator().manual_seed(0))

@@ -22,7 +22,7 @@ from ._study import Study
 from ._train_length import TrainLength, train_length
 from ._tuning import connect, storage_url_of
 
-__all__ = ["Analysis", "analyze", "analysis_of"]
+__all__ = ["Analysis", "analysis_of", "analyze"]
 
 
 @dataclasses.dataclass(frozen=True)

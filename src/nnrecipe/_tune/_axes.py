@@ -12,7 +12,7 @@ from ._records import TrialRecord
 from ._space import Space
 from ._study import Goal
 
-__all__ = ["AxisPoint", "AxisInfo", "axis_info", "top_trials"]
+__all__ = ["AxisInfo", "AxisPoint", "axis_info", "top_trials"]
 
 
 @dataclasses.dataclass(frozen=True)

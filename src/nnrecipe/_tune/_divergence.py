@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["initial_loss", "divergence", "BLOWUP"]
+__all__ = ["BLOWUP", "divergence", "initial_loss"]
 
 BLOWUP = 2.0  # the loss stayed above this multiple of its initial level: diverged
 END_FRACTION = 0.1  # the end of training: the last tenth of the loss samples...

@@ -30,7 +30,7 @@ from ._records import TrialRecord
 from ._space import Param
 from ._study import Goal
 
-__all__ = ["EdgeTrend", "edge_trends", "EDGE", "MIN_NEAR", "unit"]
+__all__ = ["EDGE", "MIN_NEAR", "EdgeTrend", "edge_trends", "unit"]
 
 EDGE = 0.2  # the best trial within the outer fifth of the range is "at the edge"
 NEAR = 0.5  # the trend is measured over the half of the range next to that edge

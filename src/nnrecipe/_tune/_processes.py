@@ -127,5 +127,5 @@ def _child(study: Study, url: str, budget: Budget, queue: Any, log_levels: dict[
         queue.put((os.getpid(), _work(study, url, budget, None)))
     except NnrecipeError as e:  # bad input: the caller shows it as such
         queue.put((os.getpid(), e))
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - anything else reaches the caller as its traceback
         queue.put((os.getpid(), f"worker {os.getpid()}: {traceback.format_exc()}"))

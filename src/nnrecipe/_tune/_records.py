@@ -12,7 +12,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from ._storage import BEST_WEIGHTS, OVER_BUDGET, RESULT, RETRY_OF
 
-__all__ = ["TrialRecord", "records_of", "downsample", "Outcome"]
+__all__ = ["Outcome", "TrialRecord", "downsample", "records_of"]
 
 Outcome = Literal["complete", "infeasible", "failed", "running", "waiting"]
 MAX_CURVE_POINTS = 200  # per curve stored with the trial: enough to diagnose, small in a database

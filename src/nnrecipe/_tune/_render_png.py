@@ -14,7 +14,7 @@ from ._analysis import Analysis
 from ._axes import AxisInfo
 from ._objective import study_folder
 
-__all__ = ["save_plots", "figures"]
+__all__ = ["figures", "save_plots"]
 
 # Below the axes, so that no legend hides a trial.
 LEGEND = {"fontsize": 7, "loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "ncol": 2, "frameon": False}

@@ -26,7 +26,7 @@ from optuna.trial import FrozenTrial
 from .._core._errors import ConfigError
 from .._core._files import safe_name
 
-__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "OVER_BUDGET", "BEST_WEIGHTS", "RESULT", "ADOPT_SUFFIX", "MAX_RETRIES"]
+__all__ = ["ADOPT_SUFFIX", "BEST_WEIGHTS", "MAX_RETRIES", "OVER_BUDGET", "RESULT", "RETRY_OF", "WORKER", "default_storage_url", "open_storage", "retry_trial"]
 
 # Names of the trial attributes the workers store (and the analyses read).
 RETRY_OF = "retry_of"  # number of the trial this one re-runs
@@ -95,7 +95,7 @@ def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int, *, shown: s
             )
     except ImportError as e:
         raise ConfigError(f"storage {_redact(shown)} needs a database driver: {e}; for PostgreSQL: pip install 'nnrecipe[postgres]'") from None
-    except Exception as e:  # SQLAlchemy's OperationalError and friends: unreachable or refused
+    except Exception as e:  # noqa: BLE001 - SQLAlchemy's OperationalError and friends: unreachable or refused
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise ConfigError(
             f"cannot open storage {_redact(shown)}: {reason}. Check that the server is running and "

@@ -20,7 +20,7 @@ from ._storage import ADOPT_SUFFIX, open_storage
 from ._study import Study
 from ._study_file import load_study, study_from_dict, study_to_dict
 
-__all__ = ["store_definition", "study_at", "resolve_study", "open_existing"]
+__all__ = ["open_existing", "resolve_study", "store_definition", "study_at"]
 
 log = logging.getLogger(__name__)
 DEFINITION = "nnrecipe_study"  # study user attribute: the study file's content

@@ -12,7 +12,7 @@ from .._core._errors import ConfigError
 from ._samplers import SamplerSpec
 from ._space import Space
 
-__all__ = ["Goal", "Budget", "Study"]
+__all__ = ["Budget", "Goal", "Study"]
 
 Direction = Literal["minimize", "maximize"]
 

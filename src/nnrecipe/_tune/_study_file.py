@@ -143,7 +143,7 @@ def _param(name: str, spec: Any, role: str, where: str) -> Param:
     if not isinstance(when, Mapping):
         raise ConfigError(f"{where}: `when:` must map a parent parameter to its value(s); got {when!r}")
     conditions = tuple((str(p), tuple(v) if isinstance(v, list) else (v,)) for p, v in when.items())
-    common: dict[str, Any] = dict(name=str(name), hparam=str(spec.get("hparam", name)), when=conditions, role=role)
+    common: dict[str, Any] = {"name": str(name), "hparam": str(spec.get("hparam", name)), "when": conditions, "role": role}
     if kind == "choices":
         if not isinstance(value, list):
             raise ConfigError(f"{where}: `choices:` must be a list; got {value!r}")

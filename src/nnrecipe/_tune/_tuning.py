@@ -18,7 +18,7 @@ from ._stored import open_existing, store_definition
 from ._study import Study
 from ._validate import validate_study
 
-__all__ = ["tune", "adopt", "TuneResult", "storage_url_of", "connect", "ADOPT_SUFFIX"]
+__all__ = ["ADOPT_SUFFIX", "TuneResult", "adopt", "connect", "storage_url_of", "tune"]
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,11 @@ def tune(
     validate_study(study, experiment)
     url = storage_url_of(study, storage)
     ostudy = connect(study, url, create=True, heartbeat=heartbeat)
-    budget = dict(trials=trials if trials is not None else study.budget.trials, heartbeat=heartbeat,
-                  timeout=timeout if timeout is not None else study.budget.timeout)
+    budget = {
+        "trials": trials if trials is not None else study.budget.trials,
+        "timeout": timeout if timeout is not None else study.budget.timeout,
+        "heartbeat": heartbeat,
+    }
     ran = run_workers(study, url, workers, budget, experiment)
     return _result(study, url, ostudy, ran)
 
@@ -160,7 +163,7 @@ def adopt(study: Study, *, seeds: int = 5, storage: str | None = None, workers: 
                 attrs = {"arm": arm, "seed": seed, "hparams": {**hparams, "seed": seed}, "candidate_of": best.number}
                 ostudy.enqueue_trial({}, user_attrs=attrs, skip_if_exists=False)
     adopt_study = dataclasses.replace(study, name=study.name + ADOPT_SUFFIX)
-    ran = run_workers(adopt_study, url, workers, dict(trials=0, timeout=None, heartbeat=heartbeat), experiment)
+    ran = run_workers(adopt_study, url, workers, {"trials": 0, "timeout": None, "heartbeat": heartbeat}, experiment)
     result = _result(adopt_study, url, ostudy, ran)
     return dataclasses.replace(result, adoption=adoption(result.records, study.goal))
 

@@ -89,8 +89,8 @@ def _key_exists(key: str, known: frozenset[str] | None, what: str, experiment: E
         return
     factory = sorted(known - TrainConfig.field_names())
     raise ConfigError(
-        f"{what} is neither a trainer setting nor a parameter of experiment {experiment.name!r}'s model factory "
-        f"(which takes {factory or 'none'}); {_did_you_mean(key, known)}trainer settings are "
+        f"{what} is neither a trainer setting nor a parameter of the model factory of experiment "
+        f"{experiment.name!r} (which takes {factory or 'none'}); {_did_you_mean(key, known)}trainer settings are "
         f"{sorted(TrainConfig.field_names())}"
     )
 

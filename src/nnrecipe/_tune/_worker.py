@@ -31,7 +31,7 @@ from ._samplers import make_sampler
 from ._storage import OVER_BUDGET, RETRY_OF, reap_dead_local_trials
 from ._study import Study
 
-__all__ = ["run_worker", "counted_trials"]
+__all__ = ["counted_trials", "run_worker"]
 
 log = logging.getLogger(__name__)
 
