@@ -84,33 +84,33 @@ def _run_one(ostudy: optuna.Study, objective: Objective, budget: int | None) -> 
         # heartbeat thread around the objective as optimize does.
         warnings.filterwarnings("ignore", "Heartbeat of storage is supposed to be used with Study.optimize", UserWarning)
         trial = ostudy.ask()
-        if _over_budget(ostudy, trial, budget):
-            # Two workers checked the budget at once and both started a trial; the later one
-            # yields (trial numbers are assigned atomically), so the budget is exact.
-            trial.set_user_attr(OVER_BUDGET, True)
-            ostudy.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
-            return
-        with get_heartbeat_thread(trial._trial_id, ostudy._storage):
-            try:
-                value = objective(trial)
-            except BaseException as e:  # an error (or Ctrl-C) in training: no trial left RUNNING
-                with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):  # reaped meanwhile
-                    trial.set_user_attr("error", f"{type(e).__name__}: {e}"[:2000])
-                ostudy.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
-                raise
-        # skip_if_finished: a trial reaped as stale (its heartbeat was late) stays failed and re-run.
-        if value is None:
+        heartbeat = get_heartbeat_thread(trial._trial_id, ostudy._storage)
+    if _over_budget(ostudy, trial, budget):
+        # Two workers checked the budget at once and both started a trial; the later one
+        # yields (trial numbers are assigned atomically), so the budget is exact.
+        trial.set_user_attr(OVER_BUDGET, True)
+        ostudy.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
+        return
+    with heartbeat:
+        try:
+            value = objective(trial)
+        except BaseException as e:  # an error (or Ctrl-C) in training: no trial left RUNNING
+            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):  # reaped meanwhile
+                trial.set_user_attr("error", f"{type(e).__name__}: {e}"[:2000])
             ostudy.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
-        else:
-            ostudy.tell(trial, value, skip_if_finished=True)
+            raise
+    # skip_if_finished: a trial reaped as stale (its heartbeat was late) stays failed and re-run.
+    if value is None:
+        ostudy.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
+    else:
+        ostudy.tell(trial, value, skip_if_finished=True)
 
 
 def _over_budget(ostudy: optuna.Study, trial: optuna.Trial, budget: int | None) -> bool:
     if budget is None or RETRY_OF in trial.user_attrs or "arm" in trial.user_attrs:
         return False
-    earlier = ostudy.get_trials(deepcopy=False)
-    slots = {t.user_attrs.get(RETRY_OF, t.number) for t in earlier if t.number < trial.number and not t.user_attrs.get(OVER_BUDGET)}
-    return len(slots) >= budget
+    earlier = [t for t in ostudy.get_trials(deepcopy=False) if t.number < trial.number]
+    return counted_trials(earlier) >= budget
 
 
 def _fail_dead_trials(study: optuna.Study) -> None:
