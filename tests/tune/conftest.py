@@ -23,9 +23,14 @@ TINY = HERE / "tiny_experiment.py"
 
 @pytest.fixture(autouse=True)
 def _restore_library_logging() -> Iterator[None]:
-    """``main()`` adds a handler on the captured stderr of its test each call: drop it after the test."""
+    """``main()`` adds a handler on the captured stderr of its test at each call and leaves it there.
+
+    Each test here starts without the handlers earlier tests left (whose streams are closed:
+    writing to them prints "Logging error" tracebacks), and the logger is restored after it.
+    """
     library = logging.getLogger("nnrecipe")
     handlers, propagate, level = list(library.handlers), library.propagate, library.level
+    library.handlers[:] = []
     yield
     library.handlers[:] = handlers
     library.propagate, library.level = propagate, level
