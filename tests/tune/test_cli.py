@@ -17,6 +17,7 @@ from nnrecipe._cli.main import main
         ({"nuisance": {"lr": {"linear": [0.1, 0.1]}}}, "empty or inverted range"),
         ({"nuisance": {"lr": {"log": [0.0, 0.1]}}}, "includes values <= 0"),
         ({"nuisance": {"lr": {"log": [1e-3, 0.1], "when": {"solver": "adam"}}}}, "conditional on 'solver'"),
+        ({"name": ".."}, "study name '..' has no characters usable in a folder name"),
     ],
 )
 def test_bad_study_file_exits_2_and_writes_nothing(write_study, tmp_path, capsys, changes, expected):

@@ -21,24 +21,18 @@ from typing import Any
 import optuna
 
 from .._core._experiment import Experiment
-from .._core._files import safe_name
 from .._train._fit import fit_experiment
 from .._train._trainer import FitResult
 from ..callbacks import ModelCheckpoint
 from ._divergence import divergence
 from ._probe import TrialProbe
 from ._records import downsample
-from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, RESULT, WORKER
+from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, RESULT, WORKER, study_folder
 from ._study import Study
 
-__all__ = ["Objective", "run_name", "study_folder"]
+__all__ = ["Objective", "run_name"]
 
 log = logging.getLogger(__name__)
-
-
-def study_folder(study: Study) -> Path:
-    """``<runs_dir>/<study name>``: the folder of the study's run folders, adoption runs included."""
-    return Path(study.runs_dir) / safe_name(study.name.removesuffix(ADOPT_SUFFIX), what="study name")
 
 
 def run_name(study: Study, trial: optuna.Trial) -> str:
@@ -56,13 +50,13 @@ class Objective:
         study: The study the trial belongs to.
         experiment: The loaded experiment the study trains.
         threads: CPU threads per trial unless the study fixes ``threads``.
-        folder: Where the trials' run folders go (default: :func:`study_folder`).
+        folder: Where the trials' run folders go (default: the study's folder in its ``runs_dir``).
     """
 
     def __init__(self, study: Study, experiment: Experiment, *, threads: int = 1, folder: Path | None = None) -> None:
         self.study, self.experiment, self.threads = study, experiment, threads
         self.started = 0  # trials this objective trained
-        self.folder = folder or study_folder(study)
+        self.folder = folder or study_folder(study.runs_dir, study.name)
 
     def __call__(self, trial: optuna.Trial) -> float | None:
         trial.set_user_attr(WORKER, f"{socket.gethostname()}:{os.getpid()}")

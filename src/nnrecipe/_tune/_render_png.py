@@ -12,7 +12,7 @@ from typing import Any
 
 from ._analysis import Analysis
 from ._axes import AxisInfo
-from ._objective import study_folder
+from ._storage import study_folder
 
 __all__ = ["figures", "save_plots"]
 
@@ -35,7 +35,7 @@ def save_plots(analysis: Analysis, folder: str | Path | None = None) -> list[Pat
     """
     import matplotlib.pyplot as plt
 
-    folder = Path(folder) if folder is not None else study_folder(analysis.study) / "analysis"
+    folder = Path(folder) if folder is not None else study_folder(analysis.study.runs_dir, analysis.study.name) / "analysis"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, fig in figures(analysis):

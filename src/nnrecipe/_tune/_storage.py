@@ -26,7 +26,7 @@ from optuna.trial import FrozenTrial
 from .._core._errors import ConfigError
 from .._core._files import safe_name
 
-__all__ = ["ADOPT_SUFFIX", "BEST_WEIGHTS", "MAX_RETRIES", "OVER_BUDGET", "RESULT", "RETRY_OF", "WORKER", "default_storage_url", "open_storage", "retry_trial"]
+__all__ = ["ADOPT_SUFFIX", "BEST_WEIGHTS", "MAX_RETRIES", "OVER_BUDGET", "RESULT", "RETRY_OF", "WORKER", "default_storage_url", "open_storage", "retry_trial", "study_folder"]
 
 # Names of the trial attributes the workers store (and the analyses read).
 RETRY_OF = "retry_of"  # number of the trial this one re-runs
@@ -38,10 +38,17 @@ ADOPT_SUFFIX = ".adopt"  # the companion study of a study's adoption runs: "<nam
 MAX_RETRIES = 3
 
 
+def study_folder(runs_dir: str | Path, study_name: str) -> Path:
+    """``<runs_dir>/<study>``: the study's run folders (adoption runs included) and default journal.
+
+    The name is made a folder name (``safe_name``), so a study never writes outside ``runs_dir``.
+    """
+    return Path(runs_dir) / safe_name(study_name.removesuffix(ADOPT_SUFFIX), what="study name")
+
+
 def default_storage_url(runs_dir: str | Path, study_name: str) -> str:
     """``journal:///<runs_dir>/<study>/study.journal``: a local file, nothing to start."""
-    folder = Path(runs_dir) / safe_name(study_name, what="study name")  # never a path outside runs_dir
-    return f"journal:///{(folder / 'study.journal').resolve().as_posix().lstrip('/')}"
+    return f"journal:///{(study_folder(runs_dir, study_name) / 'study.journal').resolve().as_posix().lstrip('/')}"
 
 
 def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:

@@ -10,10 +10,9 @@ import optuna
 from .._core._errors import ConfigError
 from .._core._experiment import load_experiment
 from ._adoption import Adoption, adoption
-from ._objective import study_folder
 from ._processes import run_workers
 from ._records import TrialRecord, records_of
-from ._storage import ADOPT_SUFFIX, default_storage_url, open_storage
+from ._storage import ADOPT_SUFFIX, default_storage_url, open_storage, study_folder
 from ._stored import open_existing, store_definition
 from ._study import Study
 from ._validate import validate_study
@@ -60,7 +59,7 @@ def connect(study: Study, url: str, *, create: bool, heartbeat: int = 30, suffix
             false), or it exists with another goal direction.
     """
     if url == default_storage_url(study.runs_dir, study.name) and create:
-        study_folder(study).mkdir(parents=True, exist_ok=True)
+        study_folder(study.runs_dir, study.name).mkdir(parents=True, exist_ok=True)
     storage = open_storage(url, heartbeat=heartbeat) if create else open_existing(url)
     name = study.name + suffix
     if not create:
