@@ -174,3 +174,12 @@ def test_a_worker_killed_mid_trial_is_rerun_and_the_command_ends_with_its_summar
     slots = Counter(r.retry_of if r.retry_of is not None else r.number for r in records if r.outcome == "complete")
     assert len(slots) == 4 and set(slots.values()) == {1}  # the budget, each trial exactly once
     assert not [r for r in records if r.outcome in ("running", "waiting")]
+
+
+def test_test_figures_refuse_weights_the_experiment_no_longer_fits(write_study, tiny_experiment, tmp_path):
+    study = load_study(write_study(budget={"trials": 1}))
+    tune(study)
+    wider = tmp_path / "wider.py"  # the experiment file changed after the study: another model
+    wider.write_text(f"import dataclasses, nnrecipe\nexperiment = dataclasses.replace(nnrecipe.load_experiment({str(tiny_experiment)!r}), hparams={{'hidden': 48}})\n")
+    with pytest.raises(ConfigError, match="do not fit the model experiment 'digits' builds now"):
+        final_test(study, experiment=load_experiment(wider))

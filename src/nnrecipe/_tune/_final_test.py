@@ -69,7 +69,13 @@ def final_test(study: Study, *, trial: int | None = None, storage: str | None = 
     from safetensors.torch import load_model
 
     model = experiment.build_model(record.hparams)
-    load_model(model, weights)
+    try:
+        load_model(model, weights)
+    except RuntimeError as e:  # safetensors: missing, unexpected or misshapen tensors
+        raise ConfigError(
+            f"the weights of trial {record.number} ({weights}) do not fit the model experiment {experiment.name!r} builds "
+            f"now ({str(e).splitlines()[0]}); the experiment file changed since the trial ran: restore it or re-run the study"
+        ) from None
     metrics = evaluate(model, experiment.test, experiment.loss, metrics=experiment.metrics or None, task=experiment.task)
     figures = ", ".join(f"{k} {v:.4g}" for k, v in metrics.items())
     message = (
