@@ -2,6 +2,7 @@
 
     python benchmarks/tune_throughput.py                 # both figures
     python benchmarks/tune_throughput.py --trials 16 --steps 300
+    python benchmarks/tune_throughput.py --only overhead --trials 12 --steps 100
     python benchmarks/tune_throughput.py --storage-contention   # journal vs SQLite, 4 workers
 
 Figures (goals from issue 5):
@@ -126,7 +127,7 @@ def _contend(url: str, n: int, out: mp.Queue) -> None:  # type: ignore[type-arg]
     for _ in range(n):
         try:
             study.optimize(lambda t: t.suggest_float("x", 0, 1) ** 2, n_trials=1)
-        except Exception:  # "database is locked" would land here
+        except Exception:  # noqa: BLE001 - "database is locked" would land here
             errors += 1
     out.put((errors, (time.perf_counter() - t0) / n))
 
@@ -155,6 +156,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=12)
     parser.add_argument("--steps", type=int, default=300, help="training steps per trial")
     parser.add_argument("--storage-contention", action="store_true", help="only the journal vs SQLite measurement")
+    parser.add_argument("--only", choices=("throughput", "overhead"), help="only one of the two default figures")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
@@ -162,8 +164,10 @@ def main() -> int:
         if args.storage_contention:
             contention(folder)
             return 0
-        throughput(folder, args.trials, args.steps)
-        overhead(folder, args.trials, args.steps)
+        if args.only != "overhead":
+            throughput(folder, args.trials, args.steps)
+        if args.only != "throughput":
+            overhead(folder, args.trials, args.steps)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -18,6 +19,21 @@ import yaml
 
 HERE = Path(__file__).parent
 TINY = HERE / "tiny_experiment.py"
+
+
+@pytest.fixture(autouse=True)
+def _restore_library_logging() -> Iterator[None]:
+    """``main()`` adds a handler on the captured stderr of its test at each call and leaves it there.
+
+    Each test here starts without the handlers earlier tests left (whose streams are closed:
+    writing to them prints "Logging error" tracebacks), and the logger is restored after it.
+    """
+    library = logging.getLogger("nnrecipe")
+    handlers, propagate, level = list(library.handlers), library.propagate, library.level
+    library.handlers[:] = []
+    yield
+    library.handlers[:] = handlers
+    library.propagate, library.level = propagate, level
 
 
 @pytest.fixture
@@ -78,7 +94,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "immediate", "stop"], capture_output=True, check=False)
         shutil.rmtree(data, ignore_errors=True)
 
 

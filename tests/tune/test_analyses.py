@@ -44,18 +44,57 @@ def test_isolation_takes_the_best_of_each_scientific_value_and_flags_thin_ones()
     assert not any("'adam' has only" in n for n in info.notes)
 
 
-def test_best_trials_at_the_top_of_a_range_name_the_bound_to_extend():
-    records = [rec(i, 0.5 + 0.1 * i, {"lr": lr}) for i, lr in enumerate([1e-4, 1e-3, 5e-3, 0.06, 0.08, 0.09])]
-    (info,) = axis_info(records, Space((LR,)), MAX)
-    assert len(info.warnings) == 1
-    assert "upper 10% of [0.0001, 0.1]" in info.warnings[0] and "extend the upper bound 0.1 (e.g. to 1)" in info.warnings[0]
+def _lr_trials(values_at, n=12, outcome_at=lambda u: "complete"):
+    """``n`` trials spread evenly over LR's log range (as quasi-random search spreads them), scored by position u in [0, 1]."""
+    us = [(i + 0.5) / n for i in range(n)]
+    out = []
+    for i, u in enumerate(us):
+        outcome = outcome_at(u)
+        value = values_at(u) if outcome == "complete" else None
+        out.append(rec(i, value, {"lr": 10 ** (-4 + 3 * u)}, outcome=outcome))
+    return out
 
 
-def test_best_trials_inside_the_range_raise_no_boundary_warning():
-    records = [rec(i, 1 - abs(math.log10(lr) + 2.5), {"lr": lr}) for i, lr in enumerate([1e-4, 1e-3, 2e-3, 3e-3, 5e-3, 0.1])]
-    (info,) = axis_info(records, Space((LR,)), MAX)
+def _wobble(u):
+    return 0.004 * math.sin(40 * u)  # evaluation noise, well below the trends below
+
+
+@pytest.mark.parametrize(("side", "values_at", "bound"), [("upper", lambda u: 0.5 + 0.4 * u, "0.1 (e.g. to 1)"),
+                                                          ("lower", lambda u: 0.9 - 0.4 * u, "0.0001 (e.g. to 1e-05)")])
+def test_best_trial_at_an_edge_with_a_trend_toward_it_names_the_bound_to_extend(side, values_at, bound):
+    (info,) = axis_info(_lr_trials(lambda u: values_at(u) + _wobble(u)), Space((LR,)), MAX)
+    assert len(info.warnings) == 1 and info.notes == []
+    assert f"lies in the {side} 20% of [0.0001, 0.1]" in info.warnings[0] and f"extend the {side} bound {bound}" in info.warnings[0]
+    (edge,) = [e for e in info.edges if e.warn]
+    assert edge.side == side and edge.n == 6 and edge.rho is not None and edge.rho > 0.9 and edge.p_value is not None and edge.p_value < 0.01
+
+
+def test_best_trial_at_an_edge_without_a_trend_toward_it_raises_no_warning():
+    # The best trial is at the top, but across the upper half the metric falls toward the edge: a lucky outlier.
+    values = {11: 0.95}
+    (info,) = axis_info(_lr_trials(lambda u: values.get(round(u * 12 - 0.5), 0.9 - 0.2 * abs(u - 0.4))), Space((LR,)), MAX)
     assert info.warnings == []
-    assert len(info.points) == 6
+    assert len(info.notes) == 1 and "no clear trend toward that edge" in info.notes[0] and "probably inside" in info.notes[0]
+
+
+def test_an_interior_optimum_raises_no_boundary_warning_or_note():
+    (info,) = axis_info(_lr_trials(lambda u: 0.9 - 0.5 * (u - 0.5) ** 2 + _wobble(u)), Space((LR,)), MAX)
+    assert info.warnings == [] and info.notes == []
+    assert len(info.points) == 12 and not any(e.best_at_edge for e in info.edges)
+
+
+def test_an_optimum_just_below_diverging_learning_rates_is_inside_the_range():
+    # The best trials sit at the top of the feasible rates; above them, trials diverge.
+    trials = _lr_trials(lambda u: 0.5 + 0.4 * u, outcome_at=lambda u: "infeasible" if u > 0.9 else "complete")
+    (info,) = axis_info(trials, Space((LR,)), MAX)
+    assert info.warnings == []
+    assert [p.outcome for p in info.points].count("infeasible") == 1  # infeasible trials stay on the axis plot
+
+
+def test_too_few_trials_near_the_edge_say_so_instead_of_warning():
+    (info,) = axis_info(_lr_trials(lambda u: 0.5 + 0.4 * u, n=4), Space((LR,)), MAX)
+    assert info.warnings == []
+    assert len(info.notes) == 1 and "too few (under 5) to tell a trend" in info.notes[0]
 
 
 def test_infeasible_trials_stay_on_the_axis_plot():
@@ -88,7 +127,7 @@ def test_best_of_k_needs_enough_trials_to_say_anything():
 
 def _curve(metric, loss, train):
     steps = [10 * (i + 1) for i in range(len(metric))]
-    return dict(val=list(zip(steps, loss, metric)), train=list(zip(steps, train)), steps=steps[-1])
+    return {"val": list(zip(steps, loss, metric)), "train": list(zip(steps, train)), "steps": steps[-1]}
 
 
 def test_rising_validation_loss_while_training_loss_falls_is_overfitting():
@@ -148,3 +187,8 @@ def test_early_loss_blow_ups_advise_warmup_and_clipping_at_the_90th_percentile()
     assert advice.unstable_trials == [0] and advice.warmup_steps == 5
     torch.testing.assert_close(advice.grad_clip_norm, float(np.percentile([v for _, v in norms * 2], 90)))
     assert stability_advice([calm]).warmup_steps is None
+
+
+def test_a_search_that_learned_nothing_has_no_best_trial_at_an_edge():
+    (info,) = axis_info(_lr_trials(lambda u: 0.1), Space((LR,)), MAX)  # every trial ties
+    assert info.warnings == [] and info.notes == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from nnrecipe._cli.main import main
         ({"nuisance": {"lr": {"linear": [0.1, 0.1]}}}, "empty or inverted range"),
         ({"nuisance": {"lr": {"log": [0.0, 0.1]}}}, "includes values <= 0"),
         ({"nuisance": {"lr": {"log": [1e-3, 0.1], "when": {"solver": "adam"}}}}, "conditional on 'solver'"),
+        ({"name": ".."}, "study name '..' has no characters usable in a folder name"),
     ],
 )
 def test_bad_study_file_exits_2_and_writes_nothing(write_study, tmp_path, capsys, changes, expected):
@@ -58,3 +60,67 @@ def test_tune_then_analyze_prints_the_findings_and_writes_figures(write_study, t
     out = capsys.readouterr().out
     assert "isolation of optimizer:" in out and "findings:" in out
     assert (tmp_path / "runs" / "tiny" / "analysis" / "axes.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("changes", "args", "expected"),
+    [
+        ({"goal": {"metric": "val_acc", "direction": "maximize"}}, [], "did you mean 'val_accuracy'?"),
+        ({"nuisance": {"lrr": {"log": [1e-3, 1e-1]}}}, [], "did you mean 'lr'?"),
+        ({}, ["--trials", "0"], "trials must be >= 1"),
+        ({}, ["--workers", "0"], "workers must be >= 1"),
+    ],
+)
+def test_a_study_that_cannot_run_exits_2_before_any_trial_and_writes_nothing(write_study, tmp_path, capsys, changes, args, expected):
+    code = main(["tune", str(write_study(**changes)), *args])
+    err = capsys.readouterr().err
+    assert code == 2 and expected in err and "Traceback" not in err
+    assert not (tmp_path / "runs").exists()
+
+
+def test_each_infeasible_trial_is_one_line_without_a_traceback(write_study, capfd):
+    study = write_study(scientific=None, fixed={"optimizer": "sgd"}, nuisance={"lr": {"log": [30.0, 1e8]}}, budget={"trials": 3})
+    assert main(["tune", str(study)]) == 0
+    err = capfd.readouterr().err  # file descriptors: Optuna's own log handler writes there
+    infeasible = [line for line in err.splitlines() if "infeasible" in line]
+    assert [line.split(" infeasible (diverged")[0] for line in infeasible] == ["trial 0", "trial 1", "trial 2"]
+    assert "Traceback" not in err and "failed with" not in err
+
+
+def _run_names(folder: Path) -> list[str]:
+    return sorted(re.sub(r"-\d{8}-\d{6}(-\d+)?$", "", p.name) for p in folder.iterdir() if p.is_dir() and p.name != "analysis")
+
+
+def test_adopt_prints_its_verdict_and_names_its_runs_apart_from_the_trials(write_study, tmp_path, capsys):
+    study = str(write_study(budget={"trials": 2}, baseline={"lr": 3e-4, "optimizer": "adam"}))
+    assert main(["tune", study]) == 0
+    assert main(["tune", study, "--adopt", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 candidate and 2 baseline seed(s) finished" in out
+    assert re.search(r"verdict: val_accuracy: candidate .* seed std .*: (adopt the candidate|keep the baseline)", out)
+    assert _run_names(tmp_path / "runs" / "tiny") == [
+        "tiny-adopt-baseline-seed0", "tiny-adopt-baseline-seed1", "tiny-adopt-candidate-seed0", "tiny-adopt-candidate-seed1",
+        "trial-0000", "trial-0001",
+    ]
+
+
+def test_analyze_works_from_the_storage_alone(write_study, tmp_path, capsys):
+    study = write_study(budget={"trials": 3})
+    assert main(["tune", str(study)]) == 0
+    study.unlink()  # only the storage is left
+    journal = tmp_path / "runs" / "tiny" / "study.journal"
+    for source in (str(journal), "journal:///" + str(journal).lstrip("/")):
+        assert main(["analyze", source, "--no-plots", "--test"]) == 0
+        out = capsys.readouterr().out
+        assert "study tiny: 3 complete" in out and "isolation of optimizer:" in out
+        assert "test set (evaluated once, on the weights of trial" in out and "accuracy" in out
+
+
+def test_analyze_of_a_storage_with_several_studies_needs_a_name(write_study, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path}/shared.db"
+    for name in ("first", "second"):
+        assert main(["tune", str(write_study(name=name, budget={"trials": 1})), "--storage", url]) == 0
+    assert main(["analyze", url, "--no-plots"]) == 2
+    assert "holds several studies, ['first', 'second']; name one (--study-name NAME)" in capsys.readouterr().err
+    assert main(["analyze", url, "--no-plots", "--study-name", "second"]) == 0
+    assert "study second: 1 complete" in capsys.readouterr().out

@@ -58,3 +58,10 @@ def test_python_study_file_may_define_a_dict(tmp_path, write_study):
     py = tmp_path / "study.py"
     py.write_text(f"study = {{'name': 'py', 'experiment': {yaml_study.experiment!r}, 'nuisance': {{'lr': {{'log': [1e-4, 1e-1]}}}}}}\n")
     assert load_study(py).space.names == ("lr",)
+
+
+def test_a_study_round_trips_through_the_definition_its_storage_keeps(write_study):
+    from nnrecipe._tune._study_file import study_from_dict, study_to_dict
+
+    study = load_study(write_study(fixed={"max_steps": 30}, baseline={"lr": 3e-4}, sampler={"name": "tpe", "startup_trials": 4}))
+    assert study_from_dict(study_to_dict(study)) == study

@@ -12,11 +12,11 @@ from nnrecipe.models import MLP
 # scikit-learn's digits file, read directly: importing sklearn would cost each worker seconds.
 _spec = importlib.util.find_spec("sklearn")
 assert _spec is not None and _spec.submodule_search_locations
-_data = np.loadtxt(Path(list(_spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
+_data = np.loadtxt(Path(next(iter(_spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz", delimiter=",")
 _x = torch.tensor(_data[:, :-1], dtype=torch.float32) / 16.0
 _y = torch.tensor(_data[:, -1], dtype=torch.long)
 _perm = torch.randperm(len(_x), generator=torch.Generator().manual_seed(0))
-_train, _val = _perm[:1400], _perm[1400:]
+_train, _val, _test = _perm[:1400], _perm[1400:1600], _perm[1600:]
 
 
 def _model(hidden: int = 32, depth: int = 1) -> torch.nn.Module:
@@ -27,6 +27,7 @@ experiment = nnrecipe.Experiment(
     model=_model,
     train=(_x[_train], _y[_train]),
     val=(_x[_val], _y[_val]),
+    test=(_x[_test], _y[_test]),
     loss="cross_entropy",
     metrics=["accuracy"],
     hparams={"max_steps": 60, "batch_size": 64, "val_every": 20, "log_every": 10, "tensorboard": False},
@@ -52,6 +53,7 @@ slow_experiment = nnrecipe.Experiment(
     model=_slow_model,
     train=(_x[_train], _y[_train]),
     val=(_x[_val], _y[_val]),
+    test=(_x[_test], _y[_test]),
     loss="cross_entropy",
     metrics=["accuracy"],
     hparams={"max_steps": 100, "batch_size": 64, "val_every": 50, "log_every": 10, "tensorboard": False},

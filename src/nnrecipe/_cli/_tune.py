@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("study", help="study file (.yaml or .py)")
     p.add_argument("--storage", metavar="URL", help="journal:///path, sqlite:///path or postgresql://... (default: a journal file in the runs folder)")
-    p.add_argument("--trials", type=int, metavar="N", help="total trials over all workers (default: the study's budget)")
+    p.add_argument("--trials", type=int, metavar="N", help="total trials over all workers, >= 1 (default: the study's budget)")
     p.add_argument("--timeout", type=float, metavar="S", help="start no trial after S seconds (default: the study's budget)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="local worker processes, one CPU thread each (default: 1)")
     p.add_argument("--heartbeat", type=int, default=30, metavar="S", help="heartbeat of database storages; a silent trial is re-run after 3S")
@@ -39,13 +39,23 @@ def run(args: argparse.Namespace) -> int:
     study = load_study(args.study)
     if args.adopt is not None:
         result = adopt(study, seeds=args.adopt, storage=args.storage, workers=args.workers, heartbeat=args.heartbeat)
-        console.print(f"[bold]nnrecipe tune[/] {study.name}: {result.ran} adoption run(s) finished; see `nnrecipe analyze {args.study}`")
+        arms = [r.arm for r in result.records if r.outcome == "complete"]
+        console.print(
+            f"[bold]nnrecipe tune --adopt[/] {study.name}: {result.ran} adoption run(s) here; {arms.count('candidate')} "
+            f"candidate and {arms.count('baseline')} baseline seed(s) finished; storage {result.storage}",
+            highlight=False,
+        )
+        verdict = result.adoption.message if result.adoption else "no verdict: each arm needs 2 finished seeds"
+        console.print(f"verdict: {verdict}", markup=False, highlight=False)
         return 0
     result = tune(study, storage=args.storage, trials=args.trials, timeout=args.timeout, workers=args.workers, heartbeat=args.heartbeat)
     outcomes = [r.outcome for r in result.records]
+    retried = sum(r.retried for r in result.records)
     console.print(
         f"[bold]nnrecipe tune[/] {study.name}: {result.ran} trial(s) run here; study has {outcomes.count('complete')} complete, "
-        f"{outcomes.count('infeasible')} infeasible, {outcomes.count('failed')} failed; storage {result.storage}"
+        f"{outcomes.count('infeasible')} infeasible, {outcomes.count('failed')} failed ({retried} re-run after their "
+        f"worker died); storage {result.storage}",
+        highlight=False,
     )
     if result.best is not None:
         console.print(f"best: trial {result.best.number}, {study.goal.metric}={result.best.value:.4g}, {result.best.params}")

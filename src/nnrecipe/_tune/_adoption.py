@@ -61,8 +61,8 @@ def adoption(records: Sequence[TrialRecord], goal: Goal, *, confidence: float = 
     half = float(stats.t.ppf(0.5 + confidence / 2, dof)) * se
     low, high = diff - half, diff + half
     seed_std = float(max(cand.std(ddof=1), base.std(ddof=1)))
-    gain = diff if goal.direction == "maximize" else -diff
-    excludes_zero = low > 0 if goal.direction == "maximize" else high < 0
+    gain = goal.gain(diff)
+    excludes_zero = min(goal.gain(low), goal.gain(high)) > 0
     adopt = bool(excludes_zero and gain > seed_std)
     verdict = "adopt the candidate" if adopt else "keep the baseline"
     why = (

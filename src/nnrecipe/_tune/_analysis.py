@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,12 +16,13 @@ from ._curves import CurveDiagnosis, diagnose
 from ._isolation import IsolationInfo, isolation_info
 from ._records import TrialRecord, records_of
 from ._stability import StabilityAdvice, stability_advice
+from ._storage import ADOPT_SUFFIX
+from ._stored import resolve_study
 from ._study import Study
-from ._study_file import load_study
 from ._train_length import TrainLength, train_length
-from ._tuning import ADOPT_SUFFIX, connect, storage_url_of
+from ._tuning import connect, storage_url_of
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["Analysis", "analysis_of", "analyze"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,8 +64,8 @@ class Analysis:
 
         return render_text(self)
 
-    def save_plots(self, folder: str | Path) -> list[Path]:
-        """Write the PNG figures into ``folder``; see :func:`save_plots`."""
+    def save_plots(self, folder: str | Path | None = None) -> list[Path]:
+        """Write the PNG figures into ``folder`` (default: the study's ``analysis`` folder); see :func:`save_plots`."""
         from ._render_png import save_plots
 
         return save_plots(self, folder)
@@ -72,6 +74,7 @@ class Analysis:
         """Every warning and verdict, most actionable first."""
         out = [w for a in self.axes for w in a.warnings]
         out += [self.best_of_k.message, self.train_length.message, self.stability.message]
+        out += [n for a in self.axes for n in a.notes]
         out += [n for c in self.curves for n in c.notes]
         out += [n for i in self.isolation for n in i.notes]
         if self.infeasible_fraction > 0:
@@ -81,12 +84,15 @@ class Analysis:
         return out
 
 
-def analyze(study: Study | str | Path, *, storage: str | None = None, top: int = 3) -> Analysis:
-    """Compute the analyses of ``study`` (a :class:`Study` or a study file) from its storage.
+def analyze(study: Study | str | Path, *, storage: str | None = None, name: str | None = None, top: int = 3) -> Analysis:
+    """Compute the analyses of a study from its storage.
 
     Args:
-        study: The study, or the path of its file.
+        study: The :class:`Study`; its file; or, without the file, its storage: a URL
+            (``postgresql://...``, ``sqlite:///...``, ``journal:///...``) or a journal file,
+            which holds the study's definition since ``tune`` created it.
         storage: Storage URL; overrides the study file's.
+        name: Which study of a storage that holds several.
         top: How many of the best trials get curve diagnostics.
 
     Raises:
@@ -94,19 +100,30 @@ def analyze(study: Study | str | Path, *, storage: str | None = None, top: int =
 
     Example:
         >>> analysis = analyze("examples/mnist1d_study.yaml")  # doctest: +SKIP
+        >>> analysis = analyze("runs/mnist1d-cnn/study.journal")  # doctest: +SKIP
         >>> print(render_text(analysis))  # doctest: +SKIP
     """
-    if not isinstance(study, Study):
-        study = load_study(study)
-    url = storage_url_of(study, storage)
-    if url.startswith("journal:") and not Path("/" + url.removeprefix("journal:").lstrip("/")).is_file():
-        raise ConfigError(f"study {study.name!r} has no trials yet (no {url}); run `nnrecipe tune` first")
+    study, url_given = resolve_study(study, storage=storage, name=name)
+    url = storage_url_of(study, url_given)
     records = records_of(connect(study, url, create=False))
     adopt_records: list[TrialRecord] = []
     try:
         adopt_records = records_of(connect(study, url, create=False, suffix=ADOPT_SUFFIX))
     except ConfigError:
         pass  # no adoption runs yet
+    return analysis_of(study, records, adopt_records, top=top)
+
+
+def analysis_of(study: Study, records: Sequence[TrialRecord], adopt_records: Sequence[TrialRecord] = (), *, top: int = 3) -> Analysis:
+    """The analyses of ``study`` from its trial records (no storage): what :func:`analyze` returns.
+
+    Example:
+        >>> from nnrecipe._tune._space import Param, Space
+        >>> s = Study(name="s", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-1),)))
+        >>> analysis_of(s, []).best is None
+        True
+    """
+    records = list(records)
     counts = {k: sum(r.outcome == k for r in records) for k in ("complete", "infeasible", "failed", "running", "waiting")}
     counts["retried"] = sum(r.retried for r in records)
     finished = counts["complete"] + counts["infeasible"]

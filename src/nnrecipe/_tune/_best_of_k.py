@@ -53,7 +53,7 @@ def best_of_k(records: Sequence[TrialRecord], goal: Goal, *, noise: float = 0.0,
         True
     """
     done = [r for r in records if r.outcome in ("complete", "infeasible")]
-    sign = 1.0 if goal.direction == "minimize" else -1.0
+    sign = goal.sign
     values = np.array([sign * r.value if r.value is not None else math.inf for r in done])
     n = len(values)
     if n < MIN_TRIALS or not np.isfinite(values).any():

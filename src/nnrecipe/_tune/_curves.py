@@ -57,7 +57,7 @@ def diagnose_curve(record: TrialRecord, goal: Goal) -> CurveDiagnosis:
     steps = np.array([s for s, _, _ in val], dtype=float)
     vloss = np.array([v for _, v, _ in val], dtype=float)
     metric = np.array([m for _, _, m in val], dtype=float)
-    good = metric if goal.direction == "maximize" else -metric  # higher is better from here on
+    good = -goal.sign * metric  # higher is better from here on
     total = float(record.steps)
     n = record.number
     notes = []

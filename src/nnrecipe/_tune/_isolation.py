@@ -10,7 +10,7 @@ from ._records import TrialRecord
 from ._space import Space
 from ._study import Goal
 
-__all__ = ["IsolationPoint", "IsolationInfo", "isolation_info"]
+__all__ = ["IsolationInfo", "IsolationPoint", "isolation_info"]
 
 MIN_TRIALS_PER_VALUE = 3  # fewer feasible trials than this and the nuisance ones are barely tuned
 

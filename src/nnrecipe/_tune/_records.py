@@ -10,9 +10,9 @@ from typing import Any, Literal
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from ._storage import RETRY_OF
+from ._storage import BEST_WEIGHTS, OVER_BUDGET, RESULT, RETRY_OF
 
-__all__ = ["TrialRecord", "records_of", "downsample", "Outcome"]
+__all__ = ["Outcome", "TrialRecord", "downsample", "records_of"]
 
 Outcome = Literal["complete", "infeasible", "failed", "running", "waiting"]
 MAX_CURVE_POINTS = 200  # per curve stored with the trial: enough to diagnose, small in a database
@@ -37,6 +37,8 @@ class TrialRecord:
         retry_of: Number of the trial this one re-runs after its worker died.
         retried: Whether a later trial re-ran this one.
         arm / seed: For adoption trials, ``"candidate"`` or ``"baseline"`` and the seed.
+        error: Why it failed or was infeasible.
+        best_weights: The weights of its best validation step (``weights/best.safetensors``).
     """
 
     number: int
@@ -58,12 +60,13 @@ class TrialRecord:
     arm: str | None
     seed: int | None
     error: str | None
+    best_weights: str | None = None
 
 
 def records_of(study: optuna.Study) -> list[TrialRecord]:
     """Every trial of ``study`` as a :class:`TrialRecord`, in trial order."""
     # Trials that found the budget spent as they started ran nothing: leave them out.
-    trials = [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get("over_budget")]
+    trials = [t for t in study.get_trials(deepcopy=False) if not t.user_attrs.get(OVER_BUDGET)]
     retried = {t.user_attrs[RETRY_OF] for t in trials if RETRY_OF in t.user_attrs}
     retried |= {n for t in trials for n in _retry_chain(t, trials)}
     return [_record(t, t.number in retried and t.state == TrialState.FAIL) for t in trials]
@@ -79,7 +82,9 @@ def _retry_chain(trial: FrozenTrial, trials: Sequence[FrozenTrial]) -> list[int]
 
 
 def _record(t: FrozenTrial, retried: bool) -> TrialRecord:
-    a = t.user_attrs
+    # What the objective measured is one attribute (one storage write); studies run before
+    # that kept each item as its own attribute.
+    a = {**t.user_attrs, **t.user_attrs.get(RESULT, {})}
     outcomes: dict[TrialState, Outcome] = {
         TrialState.COMPLETE: "complete",
         TrialState.RUNNING: "running",
@@ -109,6 +114,7 @@ def _record(t: FrozenTrial, retried: bool) -> TrialRecord:
         arm=a.get("arm"),
         seed=a.get("seed"),
         error=a.get("error") or a.get("infeasible") or None,
+        best_weights=a.get(BEST_WEIGHTS),
     )
 
 

@@ -16,8 +16,10 @@ def render_text(analysis: Analysis) -> str:
     a, goal = analysis, analysis.study.goal
     c = a.counts
     lines = [
-        f"study {a.study.name}: {c['complete']} complete, {c['infeasible']} infeasible, {c['failed']} failed "
-        f"({c['retried']} re-run after their worker died), {c['running']} running, {c['waiting']} waiting",
+        (
+            f"study {a.study.name}: {c['complete']} complete, {c['infeasible']} infeasible, {c['failed']} failed "
+            f"({c['retried']} re-run after their worker died), {c['running']} running, {c['waiting']} waiting"
+        ),
         f"goal: {goal.direction} {goal.metric} (best value seen during each trial's training)",
     ]
     if a.best is not None:

@@ -16,7 +16,7 @@ from .._core._errors import ConfigError
 from ._halton import HaltonSampler
 from ._space import Space
 
-__all__ = ["SamplerName", "SamplerSpec", "PhasedSampler", "make_sampler"]
+__all__ = ["PhasedSampler", "SamplerName", "SamplerSpec", "make_sampler"]
 
 SamplerName = Literal["halton", "random", "tpe", "gp"]
 

@@ -22,7 +22,7 @@ from optuna.distributions import (
 
 from .._core._errors import ConfigError
 
-__all__ = ["Param", "Space", "ParamKind", "Role"]
+__all__ = ["Param", "ParamKind", "Role", "Space"]
 
 ParamKind = Literal["log", "linear", "int", "int_log", "choices"]
 Role = Literal["scientific", "nuisance"]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._divergence import initial_loss
 from ._records import TrialRecord
 
 __all__ = ["StabilityAdvice", "stability_advice"]
@@ -61,8 +62,9 @@ def _early_spike(r: TrialRecord) -> bool:
     # Worse than at initialisation, after the first steps: a blow-up, not batch-to-batch noise.
     if not r.steps:
         return False
-    rows = r.step_losses or r.train_curve
-    losses = np.array([v for s, v in rows if s <= EARLY * r.steps], dtype=float)
-    if len(losses) < 3:
-        return False
-    return bool(np.any(~np.isfinite(losses)) or np.any(losses[2:] > SPIKE * losses[0]))
+    rows = [(s, v) for s, v in (r.step_losses or r.train_curve) if s <= EARLY * r.steps]
+    losses = np.array([v for _, v in rows], dtype=float)
+    start = initial_loss(rows)
+    if np.any(~np.isfinite(losses)):
+        return True
+    return bool(start is not None and start > 0 and len(losses) >= 3 and np.any(losses[2:] > SPIKE * start))

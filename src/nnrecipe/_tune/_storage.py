@@ -24,17 +24,31 @@ from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial
 
 from .._core._errors import ConfigError
+from .._core._files import safe_name
 
-__all__ = ["default_storage_url", "open_storage", "retry_trial", "RETRY_OF", "WORKER", "MAX_RETRIES"]
+__all__ = ["ADOPT_SUFFIX", "BEST_WEIGHTS", "MAX_RETRIES", "OVER_BUDGET", "RESULT", "RETRY_OF", "WORKER", "default_storage_url", "open_storage", "retry_trial", "study_folder"]
 
-RETRY_OF = "retry_of"  # user attribute: number of the trial this one re-runs
-WORKER = "worker"  # user attribute: "host:pid" of the process running the trial
+# Names of the trial attributes the workers store (and the analyses read).
+RETRY_OF = "retry_of"  # number of the trial this one re-runs
+WORKER = "worker"  # "host:pid" of the process running the trial
+OVER_BUDGET = "over_budget"  # the trial started after the budget was spent and ran nothing
+BEST_WEIGHTS = "best_weights"  # the weights file of the trial's best validation step
+RESULT = "result"  # what the trial measured (curves, best step, ...), in one attribute: one storage write
+ADOPT_SUFFIX = ".adopt"  # the companion study of a study's adoption runs: "<name>.adopt"
 MAX_RETRIES = 3
+
+
+def study_folder(runs_dir: str | Path, study_name: str) -> Path:
+    """``<runs_dir>/<study>``: the study's run folders (adoption runs included) and default journal.
+
+    The name is made a folder name (``safe_name``), so a study never writes outside ``runs_dir``.
+    """
+    return Path(runs_dir) / safe_name(study_name.removesuffix(ADOPT_SUFFIX), what="study name")
 
 
 def default_storage_url(runs_dir: str | Path, study_name: str) -> str:
     """``journal:///<runs_dir>/<study>/study.journal``: a local file, nothing to start."""
-    return f"journal:///{(Path(runs_dir) / study_name / 'study.journal').resolve().as_posix().lstrip('/')}"
+    return f"journal:///{(study_folder(runs_dir, study_name) / 'study.journal').resolve().as_posix().lstrip('/')}"
 
 
 def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
@@ -55,7 +69,7 @@ def open_storage(url: str, *, heartbeat: int = 30) -> BaseStorage:
         <optuna.storages.journal._storage.JournalStorage object at ...>
     """
     if heartbeat < 1:
-        raise ValueError(f"heartbeat must be >= 1 second; got {heartbeat=}")
+        raise ConfigError(f"heartbeat must be >= 1 second; got {heartbeat=}")
     scheme = url.split(":", 1)[0]
     if scheme == "journal":
         path = Path("/" + url.removeprefix("journal:").lstrip("/"))
@@ -88,7 +102,7 @@ def _rdb(url: str, engine_kwargs: dict[str, object], heartbeat: int, *, shown: s
             )
     except ImportError as e:
         raise ConfigError(f"storage {_redact(shown)} needs a database driver: {e}; for PostgreSQL: pip install 'nnrecipe[postgres]'") from None
-    except Exception as e:  # SQLAlchemy's OperationalError and friends: unreachable or refused
+    except Exception as e:  # noqa: BLE001 - SQLAlchemy's OperationalError and friends: unreachable or refused
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise ConfigError(
             f"cannot open storage {_redact(shown)}: {reason}. Check that the server is running and "

@@ -12,7 +12,7 @@ from .._core._errors import ConfigError
 from ._samplers import SamplerSpec
 from ._space import Space
 
-__all__ = ["Goal", "Budget", "Study"]
+__all__ = ["Budget", "Goal", "Study"]
 
 Direction = Literal["minimize", "maximize"]
 
@@ -38,21 +38,28 @@ class Goal:
         if self.direction not in ("minimize", "maximize"):
             raise ConfigError(f"goal direction={self.direction!r} must be 'minimize' or 'maximize'")
 
-    def better(self, a: float, b: float) -> bool:
-        """Whether ``a`` is strictly better than ``b``."""
-        return a < b if self.direction == "minimize" else a > b
+    # Every use of the direction goes through the members below (one place to adopt a
+    # shared monitor's direction from).
+
+    @property
+    def mode(self) -> Literal["min", "max"]:
+        """``"min"`` or ``"max"``: the direction as callbacks name it (``ModelCheckpoint(mode=...)``)."""
+        return "min" if self.direction == "minimize" else "max"
+
+    @property
+    def sign(self) -> float:
+        """``+1`` when lower is better, ``-1`` when higher is: ``sign * value`` is lower-is-better."""
+        return 1.0 if self.direction == "minimize" else -1.0
+
+    def gain(self, difference: float) -> float:
+        """How much better ``a`` is than ``b`` given ``difference = a - b`` (negative: worse)."""
+        return -self.sign * difference
 
     def rank(self, value: float | None) -> float:
         """Sort key: lower is better whatever the direction; ``None`` sorts last."""
         if value is None:
             return math.inf
-        return value if self.direction == "minimize" else -value
-
-    def best_of(self, values: list[float]) -> float:
-        finite = [v for v in values if math.isfinite(v)]
-        if not finite:
-            return math.nan
-        return min(finite) if self.direction == "minimize" else max(finite)
+        return self.sign * value
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

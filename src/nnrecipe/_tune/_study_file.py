@@ -31,7 +31,7 @@ from ._samplers import SamplerSpec
 from ._space import Param, Space
 from ._study import Budget, Goal, Study
 
-__all__ = ["load_study", "study_from_dict"]
+__all__ = ["load_study", "study_from_dict", "study_to_dict"]
 
 _TOP = ("name", "experiment", "goal", "scientific", "nuisance", "fixed", "baseline", "sampler", "budget", "storage", "runs_dir")
 _KINDS = ("log", "linear", "int", "int_log", "choices")
@@ -97,6 +97,39 @@ def study_from_dict(raw: Mapping[str, Any], *, base: Path = Path("."), where: st
     )
 
 
+def study_to_dict(study: Study) -> dict[str, Any]:
+    """The mapping a YAML study file of ``study`` holds (paths as resolved); ``study_from_dict`` reads it back.
+
+    Example:
+        >>> lr = Param(name="lr", kind="log", low=1e-4, high=1e-2)
+        >>> s = Study(name="s", experiment="/e.py", space=Space((lr,)), runs_dir="/runs")
+        >>> study_from_dict(study_to_dict(s)) == s
+        True
+    """
+
+    def spec(p: Param) -> dict[str, Any]:
+        out: dict[str, Any] = {p.kind: list(p.choices) if p.kind == "choices" else [p.low, p.high]}
+        if p.hparam != p.name:
+            out["hparam"] = p.hparam
+        if p.when:
+            out["when"] = {parent: list(values) for parent, values in p.when}
+        return out
+
+    return {
+        "name": study.name,
+        "experiment": study.experiment,
+        "goal": dataclasses.asdict(study.goal),
+        "scientific": {p.name: spec(p) for p in study.space.params if p.role == "scientific"},
+        "nuisance": {p.name: spec(p) for p in study.space.params if p.role == "nuisance"},
+        "fixed": dict(study.fixed),
+        "baseline": dict(study.baseline),
+        "sampler": dataclasses.asdict(study.sampler),
+        "budget": dataclasses.asdict(study.budget),
+        "storage": study.storage,
+        "runs_dir": study.runs_dir,
+    }
+
+
 def _param(name: str, spec: Any, role: str, where: str) -> Param:
     where = f"{where}: {role} parameter {name!r}"
     if not isinstance(spec, Mapping):
@@ -110,7 +143,7 @@ def _param(name: str, spec: Any, role: str, where: str) -> Param:
     if not isinstance(when, Mapping):
         raise ConfigError(f"{where}: `when:` must map a parent parameter to its value(s); got {when!r}")
     conditions = tuple((str(p), tuple(v) if isinstance(v, list) else (v,)) for p, v in when.items())
-    common: dict[str, Any] = dict(name=str(name), hparam=str(spec.get("hparam", name)), when=conditions, role=role)
+    common: dict[str, Any] = {"name": str(name), "hparam": str(spec.get("hparam", name)), "when": conditions, "role": role}
     if kind == "choices":
         if not isinstance(value, list):
             raise ConfigError(f"{where}: `choices:` must be a list; got {value!r}")

@@ -51,7 +51,7 @@ def train_length(best: Sequence[TrialRecord]) -> TrainLength:
             f"{steps} steps is too short; try about {suggested} steps"
         )
     elif max(f for _, f in fractions) <= 0.6:
-        suggested = int(math.ceil(1.25 * latest))
+        suggested = math.ceil(1.25 * latest)
         message = (
             f"every best checkpoint falls before {max(f for _, f in fractions):.0%} of training: about {suggested} "
             f"steps would do, leaving budget for more trials"

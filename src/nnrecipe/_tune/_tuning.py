@@ -4,36 +4,35 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing as mp
-import os
-import traceback
-from pathlib import Path
-from queue import Empty
-from typing import Any
 
 import optuna
 
 from .._core._errors import ConfigError
+from .._core._experiment import load_experiment
+from ._adoption import Adoption, adoption
+from ._processes import run_workers
 from ._records import TrialRecord, records_of
-from ._storage import default_storage_url, open_storage
+from ._storage import ADOPT_SUFFIX, default_storage_url, open_storage, study_folder
+from ._stored import open_existing, store_definition
 from ._study import Study
-from ._worker import run_worker
+from ._validate import validate_study
 
-__all__ = ["tune", "adopt", "TuneResult", "storage_url_of", "connect"]
+__all__ = ["ADOPT_SUFFIX", "TuneResult", "adopt", "connect", "storage_url_of", "tune"]
 
 log = logging.getLogger(__name__)
-ADOPT_SUFFIX = ".adopt"
 
 
 @dataclasses.dataclass(frozen=True)
 class TuneResult:
-    """What a call to :func:`tune` left in the study.
+    """What a call to :func:`tune` or :func:`adopt` left in the study.
 
     Attributes:
         study: The study's name; ``storage`` its storage URL.
-        ran: Trials finished by this call's workers.
-        records: Every trial of the study so far.
+        ran: Trials trained by this call's workers.
+        records: Every trial of the study so far (for :func:`adopt`: every adoption run).
         best: The best feasible trial, or ``None``.
+        adoption: For :func:`adopt`: the verdict, candidate against baseline over seeds
+            (``None`` until both have two finished seeds).
     """
 
     study: str
@@ -41,6 +40,7 @@ class TuneResult:
     ran: int
     records: list[TrialRecord]
     best: TrialRecord | None
+    adoption: Adoption | None = None
 
 
 def storage_url_of(study: Study, storage: str | None = None) -> str:
@@ -51,13 +51,16 @@ def storage_url_of(study: Study, storage: str | None = None) -> str:
 def connect(study: Study, url: str, *, create: bool, heartbeat: int = 30, suffix: str = "") -> optuna.Study:
     """Open the Optuna study of ``study`` in the storage at ``url``.
 
+    Creating it stores the study's definition with it, so that :func:`analyze` can work
+    from the storage alone.
+
     Raises:
         ConfigError: The storage cannot be reached, the study does not exist (``create``
             false), or it exists with another goal direction.
     """
     if url == default_storage_url(study.runs_dir, study.name) and create:
-        (Path(study.runs_dir) / study.name).mkdir(parents=True, exist_ok=True)
-    storage = open_storage(url, heartbeat=heartbeat)
+        study_folder(study.runs_dir, study.name).mkdir(parents=True, exist_ok=True)
+    storage = open_storage(url, heartbeat=heartbeat) if create else open_existing(url)
     name = study.name + suffix
     if not create:
         try:
@@ -67,6 +70,8 @@ def connect(study: Study, url: str, *, create: bool, heartbeat: int = 30, suffix
     else:
         # load_if_exists: workers starting together all "create" the study; one wins.
         ostudy = optuna.create_study(study_name=name, storage=storage, direction=study.goal.direction, load_if_exists=True)
+        if not suffix:
+            store_definition(ostudy, study)
     if ostudy.direction.name.lower() != study.goal.direction:
         raise ConfigError(
             f"study {name!r} in {url} was created to {ostudy.direction.name.lower()}; this study file says "
@@ -87,12 +92,15 @@ def tune(
     """Run ``study`` until its trial budget is spent, with ``workers`` local processes.
 
     More workers may join from other shells or machines with the same storage. Each
-    worker trains with one CPU thread unless the study fixes ``threads``.
+    worker trains with one CPU thread unless the study fixes ``threads``. The study is
+    checked against its experiment first (:func:`validate_study`): a bad goal or key fails
+    before any trial starts and before anything is written. A worker process that dies has
+    its trial re-run by the others; the call still returns normally.
 
     Args:
         study: The study (see :func:`load_study`).
         storage: Storage URL; overrides the study file's (default: a journal file in its runs folder).
-        trials: Total trials over all workers; overrides the study's budget.
+        trials: Total trials over all workers (>= 1); overrides the study's budget.
         timeout: Seconds after which no worker starts a new trial; overrides the study's.
         workers: Local worker processes.
         heartbeat: Seconds between heartbeats of database storages.
@@ -101,36 +109,50 @@ def tune(
         A :class:`TuneResult`.
 
     Raises:
-        ConfigError: The storage cannot be reached or the experiment cannot be loaded.
+        ConfigError: Bad arguments, a study its experiment cannot run, an experiment that
+            cannot be loaded, or a storage that cannot be reached.
 
     Example:
         >>> result = tune(load_study("examples/mnist1d_study.yaml"), trials=4)  # doctest: +SKIP
     """
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1; got {workers=}")
+    if trials is not None and trials < 1:
+        raise ConfigError(f"trials must be >= 1 (the total over all workers); got {trials=}")
+    if timeout is not None and not timeout > 0:
+        raise ConfigError(f"timeout must be > 0 seconds; got {timeout=}")
+    _check_workers(workers, heartbeat)
+    experiment = load_experiment(study.experiment)
+    validate_study(study, experiment)
     url = storage_url_of(study, storage)
-    n_trials = trials if trials is not None else study.budget.trials
-    seconds = timeout if timeout is not None else study.budget.timeout
     ostudy = connect(study, url, create=True, heartbeat=heartbeat)
-    ran = _run_workers(study, url, workers, dict(trials=n_trials, timeout=seconds, heartbeat=heartbeat))
+    budget = {
+        "trials": trials if trials is not None else study.budget.trials,
+        "timeout": timeout if timeout is not None else study.budget.timeout,
+        "heartbeat": heartbeat,
+    }
+    ran = run_workers(study, url, workers, budget, experiment)
     return _result(study, url, ostudy, ran)
 
 
 def adopt(study: Study, *, seeds: int = 5, storage: str | None = None, workers: int = 1, heartbeat: int = 30) -> TuneResult:
     """Re-run the best trial and the baseline over ``seeds`` seeds, for the adoption decision.
 
-    The runs go to a companion study ``<name>.adopt`` in the same storage; :func:`analyze`
-    compares them. Seeds already run are not run again.
+    The runs go to a companion study ``<name>.adopt`` in the same storage, and to run
+    folders named ``<name>-adopt-<candidate|baseline>-seed<k>``, apart from the search's
+    ``trial-NNNN``. Seeds already run are not run again. The verdict is in the result's
+    ``adoption`` (and in :func:`analyze`).
 
     Raises:
-        ConfigError: The study has no feasible trial yet.
+        ConfigError: Fewer than 2 seeds, or the study has no feasible trial yet.
     """
     if seeds < 2:
-        raise ValueError(f"seeds must be >= 2 to estimate seed-to-seed variation; got {seeds=}")
+        raise ConfigError(f"seeds must be >= 2 to estimate seed-to-seed variation; got {seeds=}")
+    _check_workers(workers, heartbeat)
     url = storage_url_of(study, storage)
     best = _result(study, url, connect(study, url, create=False, heartbeat=heartbeat), 0).best
     if best is None:
         raise ConfigError(f"study {study.name!r} has no feasible trial to adopt; run more trials first")
+    experiment = load_experiment(study.experiment)
+    validate_study(study, experiment)
     ostudy = connect(study, url, create=True, heartbeat=heartbeat, suffix=ADOPT_SUFFIX)
     have = {(t.user_attrs.get("arm"), t.user_attrs.get("seed")) for t in ostudy.get_trials(deepcopy=False)}
     arms = {"candidate": dict(best.hparams), "baseline": {**study.fixed, **study.baseline}}
@@ -140,8 +162,16 @@ def adopt(study: Study, *, seeds: int = 5, storage: str | None = None, workers: 
                 attrs = {"arm": arm, "seed": seed, "hparams": {**hparams, "seed": seed}, "candidate_of": best.number}
                 ostudy.enqueue_trial({}, user_attrs=attrs, skip_if_exists=False)
     adopt_study = dataclasses.replace(study, name=study.name + ADOPT_SUFFIX)
-    ran = _run_workers(adopt_study, url, workers, dict(trials=0, timeout=None, heartbeat=heartbeat))
-    return _result(adopt_study, url, ostudy, ran)
+    ran = run_workers(adopt_study, url, workers, {"trials": 0, "timeout": None, "heartbeat": heartbeat}, experiment)
+    result = _result(adopt_study, url, ostudy, ran)
+    return dataclasses.replace(result, adoption=adoption(result.records, study.goal))
+
+
+def _check_workers(workers: int, heartbeat: int) -> None:
+    if workers < 1:
+        raise ConfigError(f"workers must be >= 1; got {workers=}")
+    if heartbeat < 1:
+        raise ConfigError(f"heartbeat must be >= 1 second; got {heartbeat=}")
 
 
 def _result(study: Study, url: str, ostudy: optuna.Study, ran: int) -> TuneResult:
@@ -149,67 +179,3 @@ def _result(study: Study, url: str, ostudy: optuna.Study, ran: int) -> TuneResul
     feasible = [r for r in records if r.outcome == "complete" and r.value is not None]
     best = min(feasible, key=lambda r: study.goal.rank(r.value)) if feasible else None
     return TuneResult(study=study.name, storage=url, ran=ran, records=records, best=best)
-
-
-def _run_workers(study: Study, url: str, workers: int, kwargs: dict[str, Any]) -> int:
-    if workers == 1:
-        return _work(study, url, **kwargs)
-    # A fork server imports nnrecipe (and torch) once, then forks each worker from that clean
-    # process: workers start in milliseconds instead of seconds, and none inherits the
-    # caller's torch thread pools and locks as a plain fork would.
-    ctx = mp.get_context("forkserver")
-    # Also imported on first use by every worker otherwise, seconds each: torch._dynamo (by
-    # torch.optim) and scipy.stats (by the Halton sampler).
-    ctx.set_forkserver_preload(["nnrecipe", "torch._dynamo", "scipy.stats"])
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=_child, args=(study, url, kwargs, queue, _log_setup()), daemon=False) for _ in range(workers)]
-    for p in procs:
-        p.start()
-    results: list[Any] = []
-    try:
-        while len(results) < len(procs):
-            try:
-                results.append(queue.get(timeout=1.0))
-            except Empty:
-                if not any(p.is_alive() for p in procs) and queue.empty():
-                    codes = [p.exitcode for p in procs]
-                    raise RuntimeError(f"tuning workers exited without reporting (exit codes {codes}); see their output above") from None
-    finally:
-        for p in procs:
-            p.join(timeout=60)
-            if p.is_alive():  # pragma: no cover - interrupted
-                p.terminate()
-    errors = [r for r in results if isinstance(r, str)]
-    if errors:
-        raise RuntimeError(f"{len(errors)} of {workers} workers failed; first error:\n{errors[0]}")
-    return sum(int(r) for r in results)
-
-
-def _work(study: Study, url: str, *, trials: int | None, timeout: float | None, heartbeat: int) -> int:
-    storage = open_storage(url, heartbeat=heartbeat)
-    return run_worker(study, storage, trials=trials, timeout=timeout, threads=1)
-
-
-def _log_setup() -> dict[str, int] | None:
-    """The caller's nnrecipe log levels, for workers to show the same lines (None: no handler)."""
-    root = logging.getLogger("nnrecipe")
-    if not root.handlers:
-        return None
-    names = ("nnrecipe", "nnrecipe._train._trainer")
-    return {name: logging.getLogger(name).getEffectiveLevel() for name in names}
-
-
-def _child(study: Study, url: str, kwargs: dict[str, Any], queue: Any, log_levels: dict[str, int] | None) -> None:
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    if log_levels is not None:  # a fresh process from the fork server: mirror the caller's logging
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        root = logging.getLogger("nnrecipe")
-        root.addHandler(handler)
-        root.propagate = False
-        for name, level in log_levels.items():
-            logging.getLogger(name).setLevel(level)
-    try:
-        queue.put(_work(study, url, **kwargs))
-    except BaseException:
-        queue.put(f"worker {os.getpid()}: {traceback.format_exc()}")
