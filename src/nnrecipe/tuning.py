@@ -16,6 +16,8 @@ from ._tune._adoption import Adoption
 from ._tune._axes import AxisInfo, AxisPoint
 from ._tune._best_of_k import BestOfK
 from ._tune._curves import CurveDiagnosis
+from ._tune._edges import EdgeTrend
+from ._tune._final_test import FinalTest, final_test
 from ._tune._halton import HaltonSampler
 from ._tune._isolation import IsolationInfo, IsolationPoint
 from ._tune._records import TrialRecord
@@ -27,6 +29,7 @@ from ._tune._stability import StabilityAdvice
 from ._tune._study import Budget, Goal
 from ._tune._study_file import study_from_dict
 from ._tune._train_length import TrainLength
+from ._tune._validate import validate_study
 
 __all__ = [
     "Adoption",
@@ -35,6 +38,8 @@ __all__ = [
     "BestOfK",
     "Budget",
     "CurveDiagnosis",
+    "EdgeTrend",
+    "FinalTest",
     "Goal",
     "HaltonSampler",
     "IsolationInfo",
@@ -45,7 +50,9 @@ __all__ = [
     "StabilityAdvice",
     "TrainLength",
     "TrialRecord",
+    "final_test",
     "render_text",
     "save_plots",
     "study_from_dict",
+    "validate_study",
 ]

@@ -127,7 +127,7 @@ def write_study(root: Path, *, name: str = IMG, trials: int = 40, complete: bool
     """A study file and its journal storage with synthetic trials: ``optimizer`` is scientific,
     ``lr`` and a parameter with a hostile name are nuisance; with ``edge`` the best trials crowd
     the top of the ``lr`` range (a boundary warning), else they sit inside it."""
-    from nnrecipe._tune._storage import default_storage_url, open_storage
+    from nnrecipe._tune._storage import default_storage_url, open_storage, study_folder
 
     runs = root / "runs"
     root.mkdir(parents=True, exist_ok=True)
@@ -138,7 +138,7 @@ def write_study(root: Path, *, name: str = IMG, trials: int = 40, complete: bool
     path = root / "study.yaml"
     path.write_text(yaml.safe_dump(raw))
     url = default_storage_url(runs, name)
-    (runs / name).mkdir(parents=True)
+    study_folder(runs, name).mkdir(parents=True)
     storage = open_storage(url)
     study = optuna.create_study(study_name=name, storage=storage, direction="maximize")
     dists = {"optimizer": optuna.distributions.CategoricalDistribution(["adam", "sgd"]),

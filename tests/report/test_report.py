@@ -8,6 +8,7 @@ import json
 import pytest
 
 import nnrecipe
+from nnrecipe._tune._storage import study_folder
 from nnrecipe import analyze
 from nnrecipe._report import AuditSection, ChecksSection, TrainingSection, TuningSection
 from nnrecipe._report._sources import MAX_RUNS
@@ -35,7 +36,7 @@ def test_one_run_folder_gives_its_training_section(tmp_path):
 
 def test_a_study_file_a_journal_file_and_a_storage_url_give_the_tuning_section(tmp_path):
     path = write_study(tmp_path)
-    journal = tmp_path / "runs" / IMG / "study.journal"
+    journal = study_folder(tmp_path / "runs", IMG) / "study.journal"
     for source in (path, journal, f"journal:///{journal.as_posix().lstrip('/')}"):
         r = nnrecipe.report(source)
         assert _kinds(r) == ["TuningSection"], source

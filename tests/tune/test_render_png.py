@@ -7,7 +7,8 @@ import math
 import matplotlib.pyplot as plt
 import pytest
 
-from nnrecipe import Param, Space, Study
+from nnrecipe import Study
+from nnrecipe.tuning import Param, Space
 from nnrecipe._tune._analysis import analysis_of
 from nnrecipe._tune._records import TrialRecord
 from nnrecipe._tune._render_png import figures, save_plots

@@ -25,8 +25,8 @@ def test_a_study_its_experiment_can_run_passes(write_study, experiment):
         ({"nuisance": {"hiden": {"int": [8, 64]}}}, "did you mean 'hidden'?"),
         ({"fixed": {"widht": 3}}, "`fixed:` key 'widht' is neither"),
         ({"baseline": {"optimiser": "adam"}}, "`baseline:` key 'optimiser' is neither a trainer setting"),
-        ({"scientific": {"schedule": {"choices": ["constant", "cosin"]}}, "nuisance": {"lr": {"log": [1e-3, 1e-1]}}}, "searched parameter 'schedule': schedule='cosin' is not one of"),
-        ({"nuisance": {"label_smoothing": {"linear": [0.0, 1.5]}}}, "searched parameter 'label_smoothing': weight_decay and warmup_steps must be >= 0 and label_smoothing in [0, 1)"),
+        ({"scientific": {"schedule": {"choices": ["constant", "cosin"]}}, "nuisance": {"lr": {"log": [1e-3, 1e-1]}}}, "searched parameter 'schedule': TrainConfig: schedule='cosin' is not one of"),
+        ({"nuisance": {"label_smoothing": {"linear": [0.0, 1.5]}}}, "searched parameter 'label_smoothing': TrainConfig: label_smoothing must be >= 0 and < 1; got label_smoothing=1.5"),
     ],
 )
 def test_a_study_its_experiment_cannot_run_is_refused_with_the_fix(write_study, experiment, changes, expected):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rich.console import Console
-
-from .._tune import analyze, final_test, render_text, save_plots
+import nnrecipe
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,8 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from nnrecipe.tuning import final_test, render_text, save_plots
+
     console = Console(soft_wrap=True)  # long findings stay one line each, as in a log
-    analysis = analyze(args.study, storage=args.storage, name=args.study_name)
+    analysis = nnrecipe.analyze(args.study, storage=args.storage, name=args.study_name)
     console.print(render_text(analysis), markup=False, highlight=False)
     if args.test:
         console.print(final_test(analysis.study, storage=args.storage).message, markup=False, highlight=False)

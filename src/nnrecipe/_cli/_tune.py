@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from rich.console import Console
-
-from .._tune import adopt, load_study, tune
+import nnrecipe
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,15 +28,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     import optuna
+    from rich.console import Console
 
     # Optuna announces each study and trial at INFO; the CLI prints its own summary.
     optuna.logging.set_verbosity(optuna.logging.DEBUG if args.debug else optuna.logging.WARNING)
     if not args.debug:  # each trial's model summary is in its run folder (summary.txt)
         logging.getLogger("nnrecipe._train._trainer").setLevel(logging.WARNING)
     console = Console(soft_wrap=True)
-    study = load_study(args.study)
+    study = nnrecipe.load_study(args.study)
     if args.adopt is not None:
-        result = adopt(study, seeds=args.adopt, storage=args.storage, workers=args.workers, heartbeat=args.heartbeat)
+        result = nnrecipe.adopt(study, seeds=args.adopt, storage=args.storage, workers=args.workers, heartbeat=args.heartbeat)
         arms = [r.arm for r in result.records if r.outcome == "complete"]
         console.print(
             f"[bold]nnrecipe tune --adopt[/] {study.name}: {result.ran} adoption run(s) here; {arms.count('candidate')} "
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         verdict = result.adoption.message if result.adoption else "no verdict: each arm needs 2 finished seeds"
         console.print(f"verdict: {verdict}", markup=False, highlight=False)
         return 0
-    result = tune(study, storage=args.storage, trials=args.trials, timeout=args.timeout, workers=args.workers, heartbeat=args.heartbeat)
+    result = nnrecipe.tune(study, storage=args.storage, trials=args.trials, timeout=args.timeout, workers=args.workers, heartbeat=args.heartbeat)
     outcomes = [r.outcome for r in result.records]
     retried = sum(r.retried for r in result.records)
     console.print(
