@@ -5,7 +5,17 @@ trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Pla
 """
 
 from ._audit import AuditConfig, AuditReport, Finding, audit
-from ._checks import CheckReport, CheckResult, check, fix_last_layer_init
+from ._checks import (
+    DEFAULT_CHECKS,
+    Check,
+    CheckContext,
+    CheckOptions,
+    CheckReport,
+    CheckResult,
+    check,
+    fix_last_layer_init,
+    select_checks,
+)
 from ._core._config import TrainConfig
 from ._core._data import DataSource, TensorData, as_source
 from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError
@@ -27,6 +37,11 @@ __all__ = [
     "AuditReport",
     "Finding",
     "check",
+    "Check",
+    "CheckContext",
+    "CheckOptions",
+    "DEFAULT_CHECKS",
+    "select_checks",
     "CheckReport",
     "CheckResult",
     "fix_last_layer_init",

@@ -11,7 +11,7 @@ from safetensors.torch import load_model
 
 from .._audit import AuditConfig, audit
 from .._core._files import atomic_write_text
-from .._checks import check
+from .._checks import CheckOptions, check
 from .._demo import mnist1d_experiment
 from .._core._evaluate import evaluate
 from .._train._fit import fit_experiment
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     check_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-check")
     checks = check(
         lambda: experiment.build_model(seed=config.seed), experiment.train, experiment.loss,
-        val=experiment.val, config=config, run_dir=check_dir,
+        val=experiment.val, config=config, options=CheckOptions(run_dir=check_dir),
     )
     atomic_write_text(check_dir / "check.json", checks.to_json())
     render_check_table(checks, console)
