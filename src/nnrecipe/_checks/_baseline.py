@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 from ._base import Check
 from ._context import CheckContext
@@ -67,13 +66,14 @@ def _judge(real: TrainedRun, zero: TrainedRun) -> tuple[str, str, str]:
         return "fail", "real and zero inputs give identical losses: the output does not depend on the input", "identical to zero inputs"
     if held.clear:
         return "pass", "", f"{held.relative:.0%} below zero inputs"
-    learned_from_inputs = train.z > 3 and train.relative >= CLEAR
-    if learned_from_inputs and held.z <= 1:
+    # What the model took from its inputs on the examples it trained on, twice the bar for held-out data.
+    learned_from_inputs = train.z > 3 and train.relative >= 2 * CLEAR
+    if learned_from_inputs and held.relative <= 0:
         return ("fail", (f"the model fits its training examples from the inputs ({train.relative:.0%} below zeros) but "
                          "nothing carries over to held-out data"), "no held-out gain over zeros")
     if learned_from_inputs:
-        return ("warn", (f"real inputs help on held-out data, but only {held.relative:.1%} (bound {held.lower:.1%}) "
-                         "after this short run"), f"only {held.relative:.1%} below zeros")
+        return ("warn", (f"the inputs help on training examples ({train.relative:.0%} below zeros) but on held-out data only "
+                         f"{held.relative:.1%} (bound {held.lower:.1%}) after this short run"), f"only {held.relative:.1%} below zeros")
     if real.drop < CLEAR and zero.drop < CLEAR:
         return ("warn", ("inconclusive: neither run learned enough in this budget to compare "
                          f"(training loss {real.before:.4g} -> {real.after:.4g})"), "inconclusive: too little learned")
@@ -94,10 +94,9 @@ class InputIndependentBaseline(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         ctx.split()  # skips without enough data to hold some out
-        start = time.perf_counter()
         real, zero = ctx.real_run(STEPS), ctx.zero_run(STEPS)
         status, reason, short = _judge(real, zero) if real.outcome.diverged_at is None else ("fail", "", "")
-        if status != "pass" and real.outcome.diverged_at is None and (time.perf_counter() - start) * 5 < ctx.budget:
+        if status != "pass" and real.outcome.diverged_at is None and 4 * (real.seconds + zero.seconds) <= 0.8 * ctx.budget:
             # Inconclusive after a short run: a slow learner gets four times the steps, both sides.
             real, zero = ctx.real_run(4 * STEPS), ctx.zero_run(4 * STEPS)
             status, reason, short = _judge(real, zero) if real.outcome.diverged_at is None else ("fail", "", "")

@@ -17,6 +17,23 @@ __all__ = ["InitLoss", "expected_init_loss"]
 NAME = "init_loss"
 
 
+def _normalised(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> bool:
+    """True when the loss sees normalised scores: a softmax inside (shift-invariant), probabilities, or a binary logit.
+
+    Then random outputs of a default init barely move the loss from its uniform value;
+    a loss on raw values (MSE on one-hot targets) grows with the outputs' spread instead.
+    """
+    if ctx.task == "binary":
+        return True
+    if output_space(ctx.task, out, y, ctx.loss_fn) != "logits":
+        return True
+    try:
+        a, b = float(ctx.loss_fn(out, y)), float(ctx.loss_fn(out + 3.0, y))
+    except Exception:  # noqa: BLE001 - the user's code may raise anything
+        return False
+    return abs(a - b) <= 1e-4 * max(abs(a), 1.0)
+
+
 def expected_init_loss(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> tuple[float, float, str]:
     """``(low, high, text)``: the user's loss for the two outputs a fresh model is expected near.
 
@@ -45,8 +62,9 @@ def expected_init_loss(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) ->
 class InitLoss(Check):
     """Measure the fresh model's loss on a training batch and compare it with the expected one.
 
-    Default inits give small random outputs, a little above the uniform loss; regression
-    outputs at default init have a variance comparable to standardised targets'.
+    Default inits give small random outputs: a little above the uniform loss for a loss on
+    normalised scores (softmax, sigmoid); for a loss on raw values (regression, MSE on
+    one-hot targets) their variance, comparable to the targets', adds to it.
     """
 
     name = NAME
@@ -57,9 +75,11 @@ class InitLoss(Check):
         details: dict[str, object] = {"loss": measured}
         if not math.isfinite(measured):
             return _result("fail", f"loss at init is {measured}", f"loss at init {measured}", "a finite loss", details)
-        low, high, expected = expected_init_loss(ctx, ctx.seeded_forward(ctx.fresh_model(), x), y)
+        out = ctx.seeded_forward(ctx.fresh_model(), x)
+        low, high, expected = expected_init_loss(ctx, out, y)
         details.update(expected_low=low, expected_high=high)
-        warn_at, fail_at = (1.15, 1.45) if ctx.task != "regression" else (3.0, 10.0)
+        tight = ctx.task != "regression" and _normalised(ctx, out.detach().float(), y)
+        warn_at, fail_at = (1.15, 1.45) if tight else (3.0, 10.0)
         ratio = measured / max(high, 1e-12)
         if measured > high * fail_at + 0.05:
             return _result("fail", f"loss at init {measured:.4g}, {ratio:.1f}x the expected", f"{measured:.3g}, {ratio:.1f}x expected", expected, details)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from ._base import Check
 from ._context import CheckContext
 from ._result import CheckResult
@@ -27,9 +25,8 @@ class LossDecreases(Check):
 
     def run(self, ctx: CheckContext) -> CheckResult:
         ctx.batch(1, minimum=2)
-        start = time.perf_counter()
         run = ctx.real_run(STEPS)
-        if run.outcome.diverged_at is None and not run.drop >= 0.02 and (time.perf_counter() - start) * 5 < ctx.budget:
+        if run.outcome.diverged_at is None and not run.drop >= 0.02 and 4 * run.seconds <= 0.8 * ctx.budget:
             run = ctx.real_run(4 * STEPS)  # a slow learner gets four times the steps
         losses = run.outcome.losses
         details: dict[str, object] = {"losses": losses, "diverged_at": run.outcome.diverged_at, "timed_out": run.outcome.timed_out}

@@ -61,6 +61,7 @@ class TrainedRun:
         train: Eval-mode losses on that fixed training batch after the run.
         held: Eval-mode losses on held-out data after the run, or ``None`` without any.
         where: What the held-out data is.
+        seconds: Wall time of the run and its measurements.
     """
 
     outcome: RunOutcome
@@ -69,6 +70,7 @@ class TrainedRun:
     train: Evaluation
     held: Evaluation | None
     where: str
+    seconds: float
 
     @property
     def steps(self) -> int:
@@ -212,9 +214,11 @@ def train_and_measure(ctx: CheckContext, model: nn.Module, steps: int, *, zero_i
     def inputs(x: torch.Tensor) -> torch.Tensor:
         return torch.zeros_like(x) if zero_inputs else x
 
+    start = time.perf_counter()
     fixed = (inputs(train[0][:512]), train[1][:512])
     before = ctx.seeded_loss(model, *fixed)
     outcome = short_run(ctx, model, (inputs(train[0]), train[1]), steps=steps)
     after = ctx.seeded_loss(model, *fixed) if outcome.diverged_at is None else math.nan
     held_eval = evaluate(ctx, model, (inputs(held[0]), held[1])) if held is not None else None
-    return TrainedRun(outcome, before, after, evaluate(ctx, model, fixed), held_eval, where)
+    train_eval = evaluate(ctx, model, fixed)
+    return TrainedRun(outcome, before, after, train_eval, held_eval, where, time.perf_counter() - start)
