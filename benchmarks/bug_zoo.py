@@ -23,8 +23,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import nnrecipe  # noqa: E402
-from zoo import Family, load_families  # noqa: E402
+from zoo import Family, load_families
+
+import nnrecipe
 
 GOALS = {"recall": 0.95, "false_alarms": 0, "intended": 0.90, "seconds": 10.0}
 
@@ -80,27 +81,37 @@ def _line(family: Family, out: Outcome) -> str:
     return f"{family.name:30s} {twin:5s} {verdict:24s} {out.seconds:5.1f}s  {what}"
 
 
+def _score(fams: list[Family], by: dict[tuple[str, bool], Outcome], *, checks: bool = True, audit: bool = True) -> dict[str, object]:
+    """Recall, false alarms and intended share, counting check failures and/or audit errors."""
+    def bad(o: Outcome) -> bool:
+        return bool((checks and o.failed) or (audit and o.audit_errors))
+
+    bugs = [by[(f.name, True)] for f in fams]
+    clean = [by[(f.name, False)] for f in fams]
+    return {
+        "families": len(fams),
+        "recall": sum(bad(o) for o in bugs) / max(len(bugs), 1),
+        "false_alarms": sum(bad(o) for o in clean),
+        "intended": sum(o.hit for o in bugs) / max(len(bugs), 1),
+        "missed": [o.family for o in bugs if not bad(o)],
+        "false_alarm_families": [o.family for o in clean if bad(o)],
+        "not_intended": [o.family for o in bugs if bad(o) and not o.hit],
+    }
+
+
 def summarise(families: list[Family], outcomes: list[Outcome]) -> dict[str, object]:
     by = {(o.family, o.buggy): o for o in outcomes}
-    def score(fams: list[Family]) -> dict[str, object]:
-        bugs = [by[(f.name, True)] for f in fams]
-        clean = [by[(f.name, False)] for f in fams]
-        return {
-            "families": len(fams),
-            "recall": sum(o.bad for o in bugs) / max(len(bugs), 1),
-            "false_alarms": sum(o.bad for o in clean),
-            "intended": sum(o.hit for o in bugs) / max(len(bugs), 1),
-            "missed": [o.family for o in bugs if not o.bad],
-            "false_alarm_families": [o.family for o in clean if o.bad],
-            "not_intended": [o.family for o in bugs if o.bad and not o.hit],
-        }
     ready = [f for f in families if f.needs is None]
     seconds = [o.seconds for o in outcomes]
     return {
-        "all": score(families),
-        "merged_work_only": score(ready),
+        "all": _score(families, by),
+        "merged_work_only": _score(ready, by),
+        "checks_alone": _score([f for f in families if not f.is_audit], by, audit=False),
+        "audit_alone": _score([f for f in families if f.is_audit], by, checks=False),
+        "audit_false_alarms_on_check_families": [f.name for f in families if not f.is_audit and by[(f.name, False)].audit_errors],
         "pending": {f.name: f.needs for f in families if f.needs},
-        "seconds_per_case": {"mean": sum(seconds) / len(seconds), "max": max(seconds)},
+        "seconds_per_case": {"mean": sum(seconds) / len(seconds), "max": max(seconds),
+                             "check_max": max(o.check_seconds for o in outcomes)},
         "domains": sorted({f.domain for f in families}),
     }
 
@@ -126,7 +137,8 @@ def main() -> None:
             outcomes.append(out)
             print(_line(family, out), flush=True)
     summary = summarise(families, outcomes)
-    for label, key in (("all families", "all"), ("without families waiting for other branches", "merged_work_only")):
+    for label, key in (("all families, check + audit", "all"), ("without families waiting for other branches", "merged_work_only"),
+                       ("check families, check verdicts alone", "checks_alone"), ("audit families, audit alone", "audit_alone")):
         s = summary[key]
         assert isinstance(s, dict)
         print(f"\n{label} ({s['families']}):")
@@ -136,7 +148,8 @@ def main() -> None:
     sec = summary["seconds_per_case"]
     assert isinstance(sec, dict)
     print(f"\nseconds per case (check + audit): mean {sec['mean']:.1f}, max {sec['max']:.1f} (goal <= {GOALS['seconds']:.0f}); "
-          f"load {os.getloadavg()[0]:.1f}")
+          f"check alone max {sec['check_max']:.1f}; load {os.getloadavg()[0]:.1f}")
+    print("audit errors on clean twins of check families:", summary["audit_false_alarms_on_check_families"] or "none")
     if summary["pending"]:
         print("waiting for other branches:", json.dumps(summary["pending"], indent=1))
     if args.json:

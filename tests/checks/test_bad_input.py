@@ -107,3 +107,21 @@ def test_transform_that_raises_is_a_data_error(vectors):
 
     with pytest.raises(DataError, match="the transform raised RuntimeError"):
         check(nn.Linear(16, 4), vectors, "cross_entropy", options=CheckOptions(transform=broken))
+
+
+@pytest.mark.parametrize(
+    ("y", "loss", "out"),
+    [
+        (torch.zeros(300, dtype=torch.long), "cross_entropy", 3),  # a split with one class
+        (torch.full((300,), 2.5), "mse", 1),  # a constant target
+        (torch.zeros(300), "bce_with_logits", 1),  # no positive example
+    ],
+    ids=["one-class", "constant-target", "no-positives"],
+)
+def test_degenerate_but_valid_data_is_a_finding_not_an_exception(y, loss, out):
+    X = torch.randn(300, 8, generator=torch.Generator().manual_seed(0))
+    report = check(nn.Linear(8, out), (X, y), loss)
+    raised = [(r.name, r.measured) for r in report.results if r.measured.split(":")[0].endswith(("Error", "Exception"))]
+    assert not raised, raised
+    assert report["input_independent_baseline"].status == "warn"
+    assert "every training target is" in report["input_independent_baseline"].measured

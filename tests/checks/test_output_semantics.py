@@ -161,3 +161,22 @@ def test_loss_that_ignores_targets_fails(vectors, run_check):
     result = semantics(run_check, classifier(), vectors, lambda out, y: out.pow(2).mean())
     assert result.status == "fail"
     assert "did not change its loss gradient" in result.measured
+
+
+def test_dense_scores_with_classes_in_dimension_one_pass(run_checks):
+    """Segmentation: (B, C, H, W) scores against (B, H, W) masks, here with more classes than pixels per row."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(256, 1, 6, 6, generator=g)
+    masks = (X[:, 0] * 3).round().clamp(-4, 5).long() + 4  # ten classes, 6 x 6 pixels
+    model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 10, 1))
+    report = run_checks(["output_semantics", "init_loss", "last_layer_init", "overfit_batch"], model, (X, masks), "cross_entropy")
+    assert [r.status for r in report.results][:3] == ["pass"] * 3, [(r.name, r.measured) for r in report.results]
+    assert report.ok
+
+
+def test_multi_label_targets_pass(vectors, run_checks):
+    X, y = vectors
+    labels = torch.stack([y == 0, y == 1, (y == 2) | (y == 0)], 1).float()  # several labels per example
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 3))
+    report = run_checks(["output_semantics", "init_loss", "overfit_batch"], model, (X, labels), "bce_with_logits")
+    assert [r.status for r in report.results] == ["pass"] * 3, [(r.name, r.measured) for r in report.results]

@@ -82,6 +82,18 @@ def _judge(real: TrainedRun, zero: TrainedRun) -> tuple[str, str, str]:
             "nothing learned from inputs")
 
 
+def _constant_targets(ctx: CheckContext) -> str | None:
+    """The single value every training target takes (one class, a constant), if so."""
+    y = ctx.all_y
+    if y.numel() == 0:
+        return None
+    first = y.reshape(len(y), -1)[0]
+    if not bool((y.reshape(len(y), -1) == first).all()):
+        return None
+    values = first.flatten()[:4].tolist()
+    return str(values[0] if len(values) == 1 else values)
+
+
 class InputIndependentBaseline(Check):
     """Train the same model, steps and seed on real and on zeroed inputs; compare on held-out data.
 
@@ -110,6 +122,14 @@ class InputIndependentBaseline(Check):
                if real.held.accuracy is not None and zero.held.accuracy is not None else "")
         measured = (f"after {real.steps} steps, {real.where} loss {real.held.mean:.4g} (real) vs {zero.held.mean:.4g} (zeros)"
                     f"{acc}: {held.relative:.1%} lower, bound {held.lower:.1%}, z {held.z:.1f} over {held.n} examples")
+        constant = _constant_targets(ctx)
+        if constant is not None:
+            return CheckResult(name=NAME, status="warn", measured=f"{measured}; every training target is {constant}: "
+                               "there is nothing for the inputs to explain", expected=EXPECTED,
+                               summary="constant targets: nothing to learn", details=details,
+                               why="with a single class or a constant target no input can beat the prior; the "
+                               "comparison says nothing about the model", fix="check the labels (a filter that kept one "
+                               "class, a column read as the wrong field)")
         if real.outcome.diverged_at is not None or zero.outcome.diverged_at is not None:
             return CheckResult(name=NAME, status="fail", measured=measured + "; a run diverged", expected=EXPECTED,
                                why="the comparison needs two finite runs", fix="see loss_decreases", summary="a run diverged",

@@ -219,7 +219,21 @@ class CheckContext:
         return value.reshape(())
 
     def num_classes(self, out: torch.Tensor) -> int:
+        """Outputs per prediction (classes), read from an output in :meth:`classes_last` layout."""
         return int(out.shape[-1]) if out.ndim >= 2 else 1
+
+    def classes_last(self, out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, LossFn]:
+        """``out`` with its class dimension last, and the loss taking outputs in that layout.
+
+        Dense predictions ``(B, C, H, W)`` against targets ``(B, H, W)`` (segmentation) keep
+        their classes in dimension 1, as ``F.cross_entropy`` expects; every other layout
+        already has them last. The checks analyse outputs in one layout.
+        """
+        dense = (self.task in ("classification", "autoregressive") and out.ndim > 2 and not y.is_floating_point()
+                 and tuple(y.shape) == (out.shape[0], *out.shape[2:]) and tuple(y.shape) != tuple(out.shape[:-1]))
+        if not dense:
+            return out, self.compute_loss
+        return out.movedim(1, -1), lambda o, t: self.compute_loss(o.movedim(-1, 1), t)
 
     def seeded_forward(self, model: nn.Module, x: torch.Tensor) -> torch.Tensor:
         """Training-mode outputs without gradients, with a fixed dropout mask; running statistics kept."""

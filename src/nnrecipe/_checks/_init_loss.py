@@ -6,6 +6,7 @@ import math
 
 import torch
 
+from .._core._losses import LossFn
 from ._base import Check
 from ._context import CheckContext
 from ._outputs import from_logits, output_space
@@ -17,7 +18,7 @@ __all__ = ["InitLoss", "expected_init_loss"]
 NAME = "init_loss"
 
 
-def _normalised(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> bool:
+def _normalised(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn) -> bool:
     """True when the loss sees normalised scores: a softmax inside (shift-invariant), probabilities, or a binary logit.
 
     Then random outputs of a default init barely move the loss from its uniform value;
@@ -25,16 +26,16 @@ def _normalised(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> bool:
     """
     if ctx.task == "binary":
         return True
-    if output_space(ctx.task, out, y, ctx.loss_fn) != "logits":
+    if output_space(ctx.task, out, y, loss) != "logits":
         return True
     try:
-        a, b = float(ctx.loss_fn(out, y)), float(ctx.loss_fn(out + 3.0, y))
+        a, b = float(loss(out, y)), float(loss(out + 3.0, y))
     except Exception:  # noqa: BLE001 - the user's code may raise anything
         return False
     return abs(a - b) <= 1e-4 * max(abs(a), 1.0)
 
 
-def expected_init_loss(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> tuple[float, float, str]:
+def expected_init_loss(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn) -> tuple[float, float, str]:
     """``(low, high, text)``: the user's loss for the two outputs a fresh model is expected near.
 
     Classification: uniform outputs (the default init; ``ln C`` for a plain cross-entropy)
@@ -44,16 +45,16 @@ def expected_init_loss(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) ->
     """
     with torch.no_grad():
         if ctx.task == "regression":
-            zero = float(ctx.compute_loss(torch.zeros_like(out), y))
+            zero = float(loss(torch.zeros_like(out), y))
             mean = y.double().reshape(len(y), -1).mean(0).to(out.dtype)
-            at_mean = float(ctx.compute_loss(torch.broadcast_to(mean.reshape(-1), out.reshape(len(out), -1).shape).reshape(out.shape), y))
+            at_mean = float(loss(torch.broadcast_to(mean.reshape(-1), out.reshape(len(out), -1).shape).reshape(out.shape), y))
             return at_mean, max(zero, at_mean), f"about {zero:.4g} (predicting 0) or {at_mean:.4g} (predicting the target mean)"
         binary = ctx.task == "binary"
-        space = output_space(ctx.task, out, y, ctx.loss_fn)
+        space = output_space(ctx.task, out, y, loss)
         width = ctx.num_classes(out)
         prior = prior_bias(ctx.all_y.to(y.device), ctx.task, width).to(out.device, out.dtype)
-        uniform = float(ctx.compute_loss(from_logits(torch.zeros_like(out), space, binary), y))
-        at_prior = float(ctx.compute_loss(from_logits(torch.zeros_like(out) + prior, space, binary), y))
+        uniform = float(loss(from_logits(torch.zeros_like(out), space, binary), y))
+        at_prior = float(loss(from_logits(torch.zeros_like(out) + prior, space, binary), y))
     name = "ln 2" if binary else f"ln {width}"
     text = f"{uniform:.4g} (uniform outputs; {name} for a plain cross-entropy) or {at_prior:.4g} (the label prior)"
     return min(uniform, at_prior), max(uniform, at_prior), text
@@ -75,10 +76,10 @@ class InitLoss(Check):
         details: dict[str, object] = {"loss": measured}
         if not math.isfinite(measured):
             return _result("fail", f"loss at init is {measured}", f"loss at init {measured}", "a finite loss", details)
-        out = ctx.seeded_forward(ctx.fresh_model(), x)
-        low, high, expected = expected_init_loss(ctx, out, y)
+        out, loss = ctx.classes_last(ctx.seeded_forward(ctx.fresh_model(), x).float(), y)
+        low, high, expected = expected_init_loss(ctx, out, y, loss)
         details.update(expected_low=low, expected_high=high)
-        tight = ctx.task != "regression" and _normalised(ctx, out.detach().float(), y)
+        tight = ctx.task != "regression" and _normalised(ctx, out, y, loss)
         warn_at, fail_at = (1.15, 1.45) if tight else (3.0, 10.0)
         ratio = measured / max(high, 1e-12)
         if measured > high * fail_at + 0.05:

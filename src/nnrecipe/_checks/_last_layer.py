@@ -131,11 +131,11 @@ class LastLayerInit(Check):
         x, y = ctx.batch(256, minimum=1)
         model = ctx.fresh_model()
         found = find_output_layer(model.eval(), x[:8])
-        out = ctx.seeded_forward(model, x).float()
+        out, loss = ctx.classes_last(ctx.seeded_forward(model, x).float(), y)
         binary = ctx.task == "binary"
-        space = output_space(ctx.task, out, y, ctx.loss_fn)
-        now = float(ctx.compute_loss(out, y))
-        _, best = optimal_shift(ctx.loss_fn, out, y, space, binary)
+        space = output_space(ctx.task, out, y, loss)
+        now = float(loss(out, y))
+        _, best = optimal_shift(loss, out, y, space, binary)
         gain = (now - best) / max(abs(now), 1e-12) if math.isfinite(best) else 0.0
         bias = _bias_of(found[1]) if found is not None else None
         layer = repr(found[0]) if found is not None and found[0] else "the output layer"

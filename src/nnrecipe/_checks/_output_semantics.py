@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from .._core._losses import LossFn
 from ._base import Check, UserCodeError
 from ._context import CheckContext
 from ._loss_probes import class_probe, regression_probe
@@ -53,10 +54,10 @@ class OutputSemantics(Check):
         torch.manual_seed(ctx.seed)
         raw = ctx.forward(model, x)
         last = _last_op(raw)
-        out = raw.detach().float()
-        details: dict[str, object] = {"output_shape": list(out.shape), "target_shape": list(y.shape), "last_op": last}
-        found = (_targets(ctx, out, y, details) or _space(ctx, out, y, last, details)
-                 or _per_example(ctx, out, y, details) or _fits_task(ctx, out, y, details))
+        details: dict[str, object] = {"output_shape": list(raw.shape), "target_shape": list(y.shape), "last_op": last}
+        out, loss = ctx.classes_last(raw.detach().float(), y)
+        found = (_targets(ctx, out, y, loss, details) or _space(ctx, out, y, loss, last, details)
+                 or _per_example(ctx, out, y, loss, details) or _fits_task(ctx, out, y, loss, details))
         if found is not None:
             return found
         space = details["output_space"]
@@ -65,7 +66,7 @@ class OutputSemantics(Check):
                            expected=EXPECTED, summary=f"per-example loss on {space}", details=details)
 
 
-def _targets(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, details: dict[str, object]) -> CheckResult | None:
+def _targets(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn, details: dict[str, object]) -> CheckResult | None:
     """Targets the loss can use: labels within the outputs (or ignored), binary targets in [0, 1]."""
     classes = ctx.num_classes(out)
     if ctx.task in ("classification", "autoregressive") and y.is_floating_point() and tuple(y.shape) != tuple(out.shape):
@@ -78,7 +79,7 @@ def _targets(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, details: dic
         lo, hi = int(labels.min()), int(labels.max())
         details["label_range"] = [lo, hi]
         outside = [v for v in (lo, hi) if not 0 <= v < classes]
-        if outside and not all(_ignored(ctx, out, y, v) for v in outside):
+        if outside and not all(_ignored(loss, out, y, v) for v in outside):
             return _fail(f"labels span {lo}..{hi} but the model outputs {classes} classes",
                          f"labels {lo}..{hi}, {classes} outputs",
                          "labels outside the outputs crash the loss or are silently dropped",
@@ -99,13 +100,13 @@ def _targets(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, details: dic
     return None
 
 
-def _ignored(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, label: int) -> bool:
+def _ignored(loss: LossFn, out: torch.Tensor, y: torch.Tensor, label: int) -> bool:
     """True when the loss ignores ``label`` (``ignore_index``): its output gets no gradient."""
     probe = y.clone()
     probe.reshape(-1)[0] = label
     leaf = out.clone().requires_grad_(True)
     try:
-        value = ctx.loss_fn(leaf, probe)
+        value = loss(leaf, probe)
         (g,) = torch.autograd.grad(value, leaf)
     except Exception:  # noqa: BLE001 - the user's code may raise anything
         return False
@@ -113,11 +114,12 @@ def _ignored(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, label: int) 
     return bool(torch.isfinite(value)) and not bool(first.any())
 
 
-def _space(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, last: str, details: dict[str, object]) -> CheckResult | None:
+def _space(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn, last: str,
+           details: dict[str, object]) -> CheckResult | None:
     """Probabilities fed to a loss that applies its own softmax or sigmoid."""
-    space: Space = output_space(ctx.task, out, y, ctx.loss_fn)
+    space: Space = output_space(ctx.task, out, y, loss)
     details["output_space"] = space
-    if space == "probs" and ctx.task != "binary" and _shift_invariant(ctx, out, y):
+    if space == "probs" and ctx.task != "binary" and _shift_invariant(loss, out, y):
         return _fail("outputs are probabilities (each row sums to 1) and the loss applies its own softmax",
                      "softmax output into a logits loss", "softmax applied twice squashes the gradient; the loss plateaus far above zero",
                      "return logits: drop the final softmax (keep it for inference only), or use nll_loss on log_softmax", details)
@@ -129,22 +131,23 @@ def _space(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, last: str, det
     return None
 
 
-def _shift_invariant(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> bool:
+def _shift_invariant(loss: LossFn, out: torch.Tensor, y: torch.Tensor) -> bool:
     """True when adding a constant to every output leaves the loss unchanged (softmax inside)."""
     try:
-        a, b = float(ctx.loss_fn(out, y)), float(ctx.loss_fn(out + 3.0, y))
+        a, b = float(loss(out, y)), float(loss(out + 3.0, y))
     except Exception:  # noqa: BLE001 - the user's code may raise anything
         return False
     return abs(a - b) <= 1e-4 * max(abs(a), 1.0)
 
 
-def _fits_task(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, details: dict[str, object]) -> CheckResult | None:
+def _fits_task(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn,
+               details: dict[str, object]) -> CheckResult | None:
     """Right answers must score better than wrong ones, and never below the loss's floor."""
     space: Space = details["output_space"]  # type: ignore[assignment]
     if ctx.task == "binary" or class_targets(y, out) is not None or _distributions(y, out):
-        found = class_probe(ctx.loss_fn, out, y, space, binary=ctx.task == "binary")
+        found = class_probe(loss, out, y, space, binary=ctx.task == "binary")
     elif y.is_floating_point():
-        found = regression_probe(ctx.loss_fn, out, y)
+        found = regression_probe(loss, out, y)
     else:
         return None
     if found is None:
@@ -163,20 +166,21 @@ def _distributions(y: torch.Tensor, out: torch.Tensor) -> bool:
     return bool((y >= 0).all()) and bool(torch.allclose(y.sum(-1), torch.ones((), dtype=y.dtype), atol=1e-3))
 
 
-def _per_example(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, details: dict[str, object]) -> CheckResult | None:
+def _per_example(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, loss: LossFn,
+                 details: dict[str, object]) -> CheckResult | None:
     """Changing one example's target must change that example's gradient, and only its."""
     leaf = out.clone().requires_grad_(True)
     y2 = y.clone()
     y2[0] = _other_target(ctx, y[0], ctx.num_classes(out))
     grads = []
     for target in (y, y2):
-        value = ctx.compute_loss(leaf, target)
+        value = loss(leaf, target)
         if not value.requires_grad:
             raise UserCodeError(f"the loss {ctx.loss_name!r} does not depend on the model output (no gradient)")
         grads.append(torch.autograd.grad(value, leaf)[0])
     g1, g2 = grads
     if not (bool(torch.isfinite(g1).all()) and bool(torch.isfinite(g2).all())):
-        at_init = float(ctx.compute_loss(out, y))
+        at_init = float(loss(out, y))
         return _fail(f"the loss or its gradient is not finite on the fresh model's outputs (loss {at_init})",
                      "loss not finite at init", "a NaN or infinite loss trains nothing: log of a non-positive number, "
                      "arguments in the wrong order (kl_div(log_probs, target)), a division by zero",

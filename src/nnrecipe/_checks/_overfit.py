@@ -74,9 +74,10 @@ def _floor(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor, groups: torch.
     """
     binary = ctx.task == "binary"
     bound = start - 100 * max(abs(start), 1.0)
+    out, loss = ctx.classes_last(out, y)
     ideal = out
-    for space in dict.fromkeys(("values" if ctx.task == "regression" else "logits", output_space(ctx.task, out, y, ctx.loss_fn))):
-        floor, ideal = loss_floor(ctx.loss_fn, out, y, groups, space, binary=binary)  # type: ignore[arg-type]
+    for space in dict.fromkeys(("values" if ctx.task == "regression" else "logits", output_space(ctx.task, out, y, loss))):
+        floor, ideal = loss_floor(loss, out, y, groups, space, binary=binary)  # type: ignore[arg-type]
         if math.isfinite(floor) and floor > bound:
             return floor, ideal
     return None, ideal
@@ -94,7 +95,8 @@ def _ignores_targets(ideal: torch.Tensor, y: torch.Tensor) -> float | None:
     return r2 if r2 < 0.5 else None
 
 
-def _predictions(ctx: CheckContext, out: torch.Tensor) -> list[float] | list[int]:
+def _predictions(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> list[float] | list[int]:
+    out, _ = ctx.classes_last(out, y)
     if ctx.task in ("classification", "autoregressive") and out.ndim >= 2 and out.shape[-1] > 1:
         return out.argmax(-1).reshape(len(out), -1)[:, 0].tolist()
     if ctx.task == "binary":
@@ -135,7 +137,7 @@ class OverfitBatch(Check):
         closed = (start - final) / gap if gap > 1e-12 else 1.0
         ignores = _ignores_targets(ideal, y) if ctx.task == "regression" else None
         labels = y.reshape(len(y), -1)[:, 0].tolist()
-        predicted = _predictions(ctx, out)
+        predicted = _predictions(ctx, out, y)
         details = {"losses": losses, "floor": floor, "floor_from": grouping, "closed": closed, "labels": labels,
                    "predictions": predicted, "batch": len(x)}
         pairs = " ".join(f"{a}:{b}" for a, b in zip(labels[:8], predicted[:8], strict=False))

@@ -194,6 +194,7 @@ def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torc
             out = ctx.forward(model, x)
             # One example at a time through the user's loss: a paired test needs each one.
             losses += [float(ctx.compute_loss(out[i : i + 1], y[i : i + 1])) for i in range(len(x))]
+            out, _ = ctx.classes_last(out, y)
             if ctx.task in ("classification", "autoregressive") and out.ndim >= 2 and out.shape[-1] > 1:
                 correct += int((out.argmax(-1).reshape(-1) == y.reshape(-1)).sum())
     accuracy = correct / max(data[1].numel(), 1) if ctx.task in ("classification", "autoregressive") else None
