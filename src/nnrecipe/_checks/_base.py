@@ -21,6 +21,7 @@ class Check(abc.ABC):
     :class:`CheckSkipped` when the check does not apply to this model or data.
 
     Example:
+        >>> from nnrecipe import DEFAULT_CHECKS, CheckResult
         >>> class OutputIsFinite(Check):
         ...     name = "output_is_finite"
         ...
@@ -30,6 +31,7 @@ class Check(abc.ABC):
         ...         ok = bool(out.isfinite().all())
         ...         return CheckResult(name=self.name, status="pass" if ok else "fail",
         ...                            measured=f"finite outputs: {ok}", expected="finite outputs")
+        >>> checks = [*DEFAULT_CHECKS, OutputIsFinite()]  # then: nnrecipe.check(model, data, loss, checks=checks)
     """
 
     name: ClassVar[str]

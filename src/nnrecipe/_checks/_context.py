@@ -39,6 +39,12 @@ __all__ = ["CheckContext"]
 class CheckContext:
     """Inputs shared by every check (built by :func:`nnrecipe.check`).
 
+    A check reads the data with :meth:`batch` or :meth:`split`, gets the model from
+    :meth:`fresh_model` (the same object each time, put back in its starting state), runs it
+    with :meth:`forward` and the user's loss with :meth:`compute_loss` (their failures become
+    clear verdicts), and reuses the shared work: :meth:`init_loss`, :meth:`real_run`,
+    :meth:`zero_run`, each computed once.
+
     Attributes:
         loss: The loss as the user gave it; ``loss_fn`` the resolved callable (with the
             config's label smoothing), ``loss_name`` its name.
