@@ -78,8 +78,8 @@ def tokens(n: int = 384, length: int = 16, vocab: int = 16, noise: float = 0.25,
         follow = successor[seq[:, t - 1]]
         rand = torch.randint(0, vocab, (total,), generator=g)
         seq[:, t] = torch.where(torch.rand(total, generator=g) < noise, rand, follow)
-    # Each sequence once: a sequence in both splits would be leakage the audit rightly reports.
-    first = {tuple(row): i for i, row in reversed(list(enumerate(seq.tolist())))}
+    # Each input sequence once: one in both splits would be leakage the audit rightly reports.
+    first = {tuple(row): i for i, row in reversed(list(enumerate(seq[:, 2 : length + 2].tolist())))}
     seq = seq[sorted(first.values())]
     x = seq[:, 2 : length + 2]
     y = seq[:, 2 + shift : length + 2 + shift]

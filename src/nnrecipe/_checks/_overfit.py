@@ -95,6 +95,14 @@ def _ignores_targets(ideal: torch.Tensor, y: torch.Tensor) -> float | None:
     return r2 if r2 < 0.5 else None
 
 
+def _plateau(losses: list[float], floor: float, window: int = 100) -> bool:
+    """The last ``window`` steps closed less than 1% of the gap that remained before them."""
+    if len(losses) < 2 * window:
+        return False
+    before, now = min(losses[-2 * window : -window]), min(losses[-window:])
+    return before - now < 0.01 * max(before - floor, 1e-12)
+
+
 def _predictions(ctx: CheckContext, out: torch.Tensor, y: torch.Tensor) -> list[float] | list[int]:
     out, _ = ctx.classes_last(out, y)
     if ctx.task in ("classification", "autoregressive") and out.ndim >= 2 and out.shape[-1] > 1:
@@ -124,8 +132,14 @@ class OverfitBatch(Check):
             start = float(ctx.compute_loss(out0, y))
             floor, ideal = _floor(ctx, out0, y, groups, start)
             reach = (floor + 0.02 * max(start - floor, 0.0)) if floor is not None else -float("inf")
+            seen: list[float] = []
+
+            def done(step: int, loss: float, opt: object) -> bool:
+                seen.append(loss)
+                return loss <= reach or (floor is not None and _plateau(seen, floor))
+
             run = short_run(ctx, model, (x, y), steps=STEPS, lr=LR if ctx.options.optimizer is None else None,
-                            batch_size=len(x), on_step=lambda step, loss, opt: loss <= reach)
+                            batch_size=len(x), on_step=done)
             with torch.no_grad():
                 out = ctx.forward(model.eval(), x)
                 final = min(float(ctx.compute_loss(out, y)), run.losses[-1] if run.losses else start)
