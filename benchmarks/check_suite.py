@@ -10,6 +10,7 @@ separately so that the suite's own time is visible.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 
@@ -32,12 +33,13 @@ def main() -> None:
         model = nnrecipe.models.CNN1d(1, 10, width=24, blocks=3, kernel=5)
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            report = nnrecipe.check(model, split.train, "cross_entropy", val=split.val,
-                                    run_dir=tmp if args.pictures else None)
+            options = nnrecipe.CheckOptions(run_dir=tmp if args.pictures else None)
+            report = nnrecipe.check(model, split.train, "cross_entropy", val=split.val, options=options)
             total = time.perf_counter() - start
         for r in report.results:
-            print(f"{r.name:28s} {r.status:5s} {r.seconds:6.2f} s  {r.measured[:90]}")
-        print(f"total {total:.2f} s on {torch.get_num_threads()} threads available, ok={report.ok}")
+            print(f"{r.name:28s} {r.status:5s} {r.seconds:6.2f} s  {r.phrase()}")
+        print(f"total {total:.2f} s on {torch.get_num_threads()} threads available, ok={report.ok}, "
+              f"load {os.getloadavg()[0]:.1f} (1 min)")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ The top level holds what a user calls: the stage functions (:func:`audit`, :func
 :class:`Trainer`, :class:`Study`), every type they return, and the errors. Plumbing lives
 in small namespaces: :mod:`nnrecipe.callbacks`, :mod:`nnrecipe.data`, :mod:`nnrecipe.losses`,
 :mod:`nnrecipe.metrics`, :mod:`nnrecipe.models`, :mod:`nnrecipe.datasets`,
-:mod:`nnrecipe.runs`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
+:mod:`nnrecipe.runs`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.checking`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
 
 Names are imported on first use (PEP 562), so ``import nnrecipe`` and ``nnrecipe --help``
 do not pay for torch, Optuna or matplotlib until something needs them.
@@ -38,7 +38,8 @@ _EXPORTS: dict[str, str] = {
     "CheckReport": "._checks",
     "CheckResult": "._checks",
     "fix_last_layer_init": "._checks",
-    "LastLayerInit": "._checks",
+    "LastLayerFix": "._checks",
+    "CheckOptions": "._checks",
     "fit": "._train._fit",
     "fit_experiment": "._train._fit",
     "Trainer": "._train._trainer",
@@ -62,7 +63,7 @@ _EXPORTS: dict[str, str] = {
     "report": "._report",
     "Report": "._report",
 }
-_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "models", "reporting", "runs", "tuning")
+_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning")
 
 # Names that used to be top-level, and the namespace that holds them now.
 _MOVED: dict[str, str] = {
@@ -79,20 +80,20 @@ __all__ = [
     "audit", "check", "fix_last_layer_init", "fit", "fit_experiment", "evaluate", "tune", "adopt", "analyze",
     "report",
     # what they take
-    "Experiment", "load_experiment", "TrainConfig", "Trainer", "Study", "load_study", "AuditConfig",
+    "Experiment", "load_experiment", "TrainConfig", "Trainer", "Study", "load_study", "AuditConfig", "CheckOptions",
     # what they return
-    "FitResult", "CheckReport", "CheckResult", "LastLayerInit", "AuditReport", "Finding", "Analysis", "TuneResult",
+    "FitResult", "CheckReport", "CheckResult", "LastLayerFix", "AuditReport", "Finding", "Analysis", "TuneResult",
     "Report",
     # what they raise
     "NnrecipeError", "ConfigError", "DataError", "CheckpointError", "RunError",
     # the namespaces
-    "auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "models", "reporting", "runs", "tuning",
+    "auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning",
 ]  # fmt: skip
 
 if TYPE_CHECKING:
-    from . import auditing, callbacks, data, datasets, demo, losses, metrics, models, reporting, runs, tuning
+    from . import auditing, callbacks, checking, data, datasets, demo, losses, metrics, models, reporting, runs, tuning
     from ._audit import AuditConfig, AuditReport, Finding, audit
-    from ._checks import CheckReport, CheckResult, LastLayerInit, check, fix_last_layer_init
+    from ._checks import CheckOptions, CheckReport, CheckResult, LastLayerFix, check, fix_last_layer_init
     from ._core._config import TrainConfig
     from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError, RunError
     from ._core._evaluate import evaluate

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from nnrecipe._checks import CheckOptions, CheckReport, CheckResult, check, select_checks
+
 
 @pytest.fixture(scope="session")
 def vectors() -> tuple[torch.Tensor, torch.Tensor]:
@@ -40,3 +42,23 @@ def targets() -> tuple[torch.Tensor, torch.Tensor]:
 def _seeded() -> None:
     """Models built inside tests start from the same weights on every run."""
     torch.manual_seed(0)
+
+
+def _run_checks(names: list[str], model, data, loss, *, val=None, config=None, **options) -> CheckReport:
+    return check(model, data, loss, val=val, config=config, options=CheckOptions(**options), checks=select_checks(only=names))
+
+
+def _run_check(name: str, model, data, loss, **kw) -> CheckResult:
+    return _run_checks([name], model, data, loss, **kw)[name]
+
+
+@pytest.fixture
+def run_check():
+    """``run_check(name, model, data, loss, val=, config=, **CheckOptions fields)``: one check's result."""
+    return _run_check
+
+
+@pytest.fixture
+def run_checks():
+    """``run_checks(names, model, data, loss, ...)``: the report of the named checks."""
+    return _run_checks

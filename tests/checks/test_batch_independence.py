@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 import nnrecipe
-from nnrecipe._checks import check
 
 
 class TimeMajorCNN(nn.Module):
@@ -35,44 +34,40 @@ class SoftmaxOver(nn.Module):
         return torch.log_softmax(self.net(x), dim=self.dim)
 
 
-def test_view_instead_of_permute_fails(sequences):
-    result = check(TimeMajorCNN(buggy=True), sequences, "cross_entropy", only=["batch_independence"])["batch_independence"]
+def test_view_instead_of_permute_fails(sequences, run_check):
+    result = run_check("batch_independence", TimeMajorCNN(buggy=True), sequences, "cross_entropy")
     assert result.status == "fail"
     assert "gradient on the inputs of examples" in result.measured
 
 
-def test_permute_passes(sequences):
-    assert check(TimeMajorCNN(buggy=False), sequences, "cross_entropy", only=["batch_independence"]).ok
+def test_permute_passes(sequences, run_check):
+    assert run_check("batch_independence", TimeMajorCNN(buggy=False), sequences, "cross_entropy").status == "pass"
 
 
-def test_softmax_over_batch_fails(vectors):
-    report = check(SoftmaxOver(0), vectors, "nll", only=["batch_independence"])
-    assert report["batch_independence"].status == "fail"
+def test_softmax_over_batch_fails(vectors, run_check):
+    assert run_check("batch_independence", SoftmaxOver(0), vectors, "nll").status == "fail"
 
 
-def test_softmax_over_classes_passes(vectors):
-    report = check(SoftmaxOver(1), vectors, "nll", only=["batch_independence"])
-    assert report["batch_independence"].status == "pass"
+def test_softmax_over_classes_passes(vectors, run_check):
+    assert run_check("batch_independence", SoftmaxOver(1), vectors, "nll").status == "pass"
 
 
-def test_batch_norm_is_judged_in_eval_mode(sequences):
+def test_batch_norm_is_judged_in_eval_mode(sequences, run_check):
     model = nnrecipe.models.CNN1d(1, 3, width=8, blocks=2)  # batch norm mixes examples only in train mode
-    assert check(model, sequences, "cross_entropy", only=["batch_independence"])["batch_independence"].status == "pass"
+    assert run_check("batch_independence", model, sequences, "cross_entropy").status == "pass"
 
 
-def test_token_inputs_are_differentiated_through_the_embedding():
+def test_token_inputs_are_differentiated_through_the_embedding(run_check):
     tokens = torch.randint(0, 20, (64, 6))
-    buggy = nn.Sequential(nn.Embedding(20, 8), nn.Flatten(), nn.BatchNorm1d(48).train(), nn.Linear(48, 20))
 
     class AlwaysTrainBN(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.net = buggy
+            self.embed, self.head = nn.Embedding(20, 8), nn.Linear(48, 20)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            h = self.net[1](self.net[0](x))
+            h = self.embed(x).flatten(1)
             h = nn.functional.batch_norm(h, None, None, training=True)  # batch statistics even in eval
-            return self.net[3](h)
+            return self.head(h)
 
-    report = check(AlwaysTrainBN(), (tokens, tokens[:, 0]), "cross_entropy", only=["batch_independence"])
-    assert report["batch_independence"].status == "fail"
+    assert run_check("batch_independence", AlwaysTrainBN(), (tokens, tokens[:, 0]), "cross_entropy").status == "fail"

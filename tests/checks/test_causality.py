@@ -1,11 +1,12 @@
-"""causality: output t of an autoregressive model must not depend on inputs after t."""
+"""causality: output t of an autoregressive model must not depend on inputs after t, in eval or training."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
-from nnrecipe._checks import check
+from nnrecipe._checks._causality import target_shift
 
 VOCAB, T = 16, 12
 
@@ -31,62 +32,72 @@ class TinyAttention(nn.Module):
 class CausalConv(nn.Module):
     """A 1-D convolution over (B, T, F) sequences padded on the left (causal) or both sides."""
 
-    def __init__(self, causal: bool) -> None:
+    def __init__(self, causal: bool, norm: bool = False) -> None:
         super().__init__()
         self.causal = causal
         self.conv = nn.Conv1d(2, 2, 3)
+        self.norm = nn.BatchNorm1d(2) if norm else nn.Identity()  # statistics over batch and time
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = x.transpose(1, 2)
         h = nn.functional.pad(h, (2, 0) if self.causal else (1, 1))
-        return self.conv(h).transpose(1, 2)
+        return self.norm(self.conv(h)).transpose(1, 2)
 
 
-def _tokens(shifted: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
-    seq = torch.randint(0, VOCAB, (64, T + 1), generator=torch.Generator().manual_seed(0))
-    return (seq[:, :-1], seq[:, 1:]) if shifted else (seq[:, :-1], seq[:, :-1])
+def _tokens(shift: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    seq = torch.randint(0, VOCAB, (64, T + 5), generator=torch.Generator().manual_seed(0))
+    return seq[:, 2 : T + 2], seq[:, 2 + shift : T + 2 + shift]
 
 
-def test_mask_off_by_one_fails():
-    result = check(TinyAttention(diagonal=2), _tokens(), "cross_entropy", causal_dim=1, only=["causality"])["causality"]
+def causality(run_check, model, data, loss="cross_entropy"):
+    return run_check("causality", model, data, loss, causal_dim=1)
+
+
+def test_mask_off_by_one_fails(run_check):
+    result = causality(run_check, TinyAttention(diagonal=2), _tokens())
     assert result.status == "fail"
     assert "t+1" in result.measured
 
 
-def test_correct_mask_passes():
-    result = check(TinyAttention(diagonal=1), _tokens(), "cross_entropy", causal_dim=1, only=["causality"])["causality"]
+def test_correct_mask_passes(run_check):
+    result = causality(run_check, TinyAttention(diagonal=1), _tokens())
     assert result.status == "pass"
-    assert result.details["alignment"] == "shifted"
+    assert result.details["target_shift"] == 1
 
 
-def test_symmetric_padding_fails():
+def test_symmetric_padding_fails(run_check):
     x = torch.randn(32, 10, 2)
-    report = check(CausalConv(causal=False), (x, x), "mse", causal_dim=1, only=["causality"])
-    assert report["causality"].status == "fail"
+    assert causality(run_check, CausalConv(causal=False), (x, x), "mse").status == "fail"
 
 
-def test_left_padding_passes():
-    x = torch.randn(32, 10, 2)
-    y = torch.randn(32, 10, 2)
-    assert check(CausalConv(causal=True), (x, y), "mse", causal_dim=1, only=["causality"])["causality"].status == "pass"
+def test_left_padding_passes(run_check):
+    x, y = torch.randn(32, 10, 2), torch.randn(32, 10, 2)
+    assert causality(run_check, CausalConv(causal=True), (x, y), "mse").status == "pass"
 
 
-def test_unshifted_targets_fail():
-    result = check(TinyAttention(diagonal=1), _tokens(shifted=False), "cross_entropy", causal_dim=1,
-                   only=["causality"])["causality"]
+def test_batch_norm_over_time_leaks_the_future_in_training_mode_only(run_check):
+    x, y = torch.randn(32, 10, 2), torch.randn(32, 10, 2)
+    result = causality(run_check, CausalConv(causal=True, norm=True), (x, y), "mse")
     assert result.status == "fail"
-    assert "not shifted" in result.measured
+    assert "in training mode" in result.measured
+    assert result.details["future_hits_eval"] == []
 
 
-def test_causal_dim_out_of_range_fails_and_others_still_run():
-    report = check(TinyAttention(diagonal=1), _tokens(), "cross_entropy", causal_dim=5,
-                   only=["causality", "batch_independence"])
-    assert report["causality"].status == "fail"
-    assert "causal_dim=5 is outside" in report["causality"].measured
-    assert report["batch_independence"].status == "pass"
+@pytest.mark.parametrize(("shift", "words"), [(0, "not shifted"), (-1, "shifted the wrong way"), (2, "shifted by 2")])
+def test_targets_not_shifted_once_fail(run_check, shift, words):
+    result = causality(run_check, TinyAttention(diagonal=1), _tokens(shift))
+    assert result.status == "fail"
+    assert words in result.measured
 
 
-def test_skipped_without_causal_dim():
-    result = check(TinyAttention(diagonal=2), _tokens(), "cross_entropy", only=["causality"])["causality"]
+def test_target_shift_is_read_from_the_data():
+    x = torch.arange(20).reshape(2, 10)
+    assert target_shift(x[:, :-1], x[:, 1:], 1) == 1
+    assert target_shift(x[:, 1:], x[:, :-1], 1) == -1
+    assert target_shift(x, torch.zeros_like(x), 1) is None
+
+
+def test_skipped_without_causal_dim(run_check):
+    result = run_check("causality", TinyAttention(diagonal=2), _tokens(), "cross_entropy")
     assert result.status == "skip"
     assert "causal_dim" in result.measured

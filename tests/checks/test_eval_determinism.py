@@ -6,8 +6,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnrecipe._checks import check
-
 
 class DropoutNet(nn.Module):
     def __init__(self, forced: bool) -> None:
@@ -21,11 +19,11 @@ class DropoutNet(nn.Module):
         return self.b(h)
 
 
-def test_dropout_forced_on_fails(vectors):
-    result = check(DropoutNet(forced=True), vectors, "cross_entropy", only=["eval_determinism"])["eval_determinism"]
+def test_dropout_forced_on_fails(vectors, run_check):
+    result = run_check("eval_determinism", DropoutNet(forced=True), vectors, "cross_entropy")
     assert result.status == "fail"
     assert result.details["max_abs_diff"] > 0
 
 
-def test_dropout_following_training_flag_passes(vectors):
-    assert check(DropoutNet(forced=False), vectors, "cross_entropy", only=["eval_determinism"]).ok
+def test_dropout_following_training_flag_passes(vectors, run_check):
+    assert run_check("eval_determinism", DropoutNet(forced=False), vectors, "cross_entropy").status == "pass"

@@ -1,11 +1,12 @@
-"""input_independent_baseline: real inputs must beat zeroed inputs on held-out data."""
+"""input_independent_baseline: real inputs must do clearly better than zeroed inputs on held-out data."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from nnrecipe._checks import check
+from nnrecipe._checks._baseline import gap
+from nnrecipe._checks._short_run import Evaluation
 
 
 class Net(nn.Module):
@@ -18,30 +19,39 @@ class Net(nn.Module):
         return self.net(x * self.gate)
 
 
-def baseline(model, data, **kw):
-    return check(model, data, "cross_entropy", only=["input_independent_baseline"], **kw)["input_independent_baseline"]
+def baseline(run_check, model, data, **kw):
+    return run_check("input_independent_baseline", model, data, "cross_entropy", **kw)
 
 
-def test_input_multiplied_by_zero_fails(vectors):
-    result = baseline(Net(gate=0.0), vectors)
+def test_input_multiplied_by_zero_fails(vectors, run_check):
+    result = baseline(run_check, Net(gate=0.0), vectors)
     assert result.status == "fail"
     assert result.details["real_loss"] == result.details["zero_loss"]
 
 
-def test_real_inputs_pass(vectors):
-    result = baseline(Net(), vectors)
+def test_real_inputs_pass(vectors, run_check):
+    result = baseline(run_check, Net(), vectors)
     assert result.status == "pass"
     assert result.details["real_accuracy"] > result.details["zero_accuracy"] + 0.2
 
 
-def test_labels_shuffled_apart_from_inputs_fail(vectors):
+def test_labels_shuffled_apart_from_inputs_fail(vectors, run_check):
     X, y = vectors
     shuffled = y[torch.randperm(len(y), generator=torch.Generator().manual_seed(5))]
-    assert baseline(Net(), (X, shuffled)).status == "fail"
+    assert baseline(run_check, Net(), (X, shuffled)).status == "fail"
 
 
-def test_uses_the_validation_data_when_given(vectors):
+def test_uses_the_validation_data_when_given(vectors, run_check):
     X, y = vectors
-    result = baseline(Net(), (X[:384], y[:384]), val=(X[384:], y[384:]))
+    result = baseline(run_check, Net(), (X[:384], y[:384]), val=(X[384:], y[384:]))
     assert result.details["evaluated_on"] == "validation sample"
     assert result.status == "pass"
+
+
+def test_a_significant_but_tiny_gain_is_not_clearly_better():
+    zero = Evaluation([1.0 + 0.001 * (i % 7) for i in range(4000)], None)
+    real = Evaluation([v - 0.002 for v in zero.losses], None)  # 0.2% better on every one of 4000 examples
+    found = gap(real, zero)
+    assert found.z > 3
+    assert not found.clear
+    torch.testing.assert_close(found.relative, 0.002, rtol=0.01, atol=0)

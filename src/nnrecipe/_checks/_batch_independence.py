@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import torch
 
+from ._base import Check
 from ._context import CheckContext
 from ._probe import input_grad, probe
 from ._result import CheckResult
 
-__all__ = ["check_batch_independence"]
+__all__ = ["BatchIndependence"]
 
 NAME = "batch_independence"
 EXPECTED = "gradient of output i w.r.t. input j is exactly 0 for j != i (model in eval mode)"
 
 
-def check_batch_independence(ctx: CheckContext) -> CheckResult:
+class BatchIndependence(Check):
     """Backpropagate from a few single examples' outputs and look where the gradient lands.
 
     In eval mode (batch norm on running statistics, dropout off) a correct model treats each
@@ -22,6 +23,14 @@ def check_batch_independence(ctx: CheckContext) -> CheckResult:
     ``view`` where ``permute`` was meant, softmax or normalisation over dim 0, pooling over
     the batch.
     """
+
+    name = NAME
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        return _run(ctx)
+
+
+def _run(ctx: CheckContext) -> CheckResult:
     x, _ = ctx.batch(8, minimum=2)
     model = ctx.fresh_model().eval()
     out, leaf = probe(ctx, model, x)
@@ -50,7 +59,7 @@ def check_batch_independence(ctx: CheckContext) -> CheckResult:
             fix="look for reshapes that move the batch dimension (`x.view(T, B, C)` where "
             "`x.permute(2, 0, 1)` is meant), softmax / normalisation / pooling over dim 0, or "
             "batch statistics used in eval mode",
-            details=details,
+            summary=f"example {i} sees examples {js[:3]}", details=details,
         )
     if own_max == 0.0:
         return CheckResult(
@@ -59,10 +68,10 @@ def check_batch_independence(ctx: CheckContext) -> CheckResult:
             expected=EXPECTED,
             why="a model whose output ignores its input cannot learn from it",
             fix="check that the input reaches the output (no `* 0`, no `.detach()`, no constant branch)",
-            details=details,
+            summary="no output depends on its input", details=details,
         )
     return CheckResult(
         name=NAME, status="pass",
         measured=f"gradients stay within each example ({n} examples, cross-example max {worst:.1g})",
-        expected=EXPECTED, details=details,
+        expected=EXPECTED, summary=f"examples independent ({n} tested)", details=details,
     )

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import torch
 
+from ._base import Check
 from ._context import CheckContext
 from ._result import CheckResult
 
-__all__ = ["check_eval_determinism"]
+__all__ = ["EvalDeterminism"]
 
 NAME = "eval_determinism"
 EXPECTED = "identical outputs from two eval-mode passes under different random states"
 
 
-def check_eval_determinism(ctx: CheckContext) -> CheckResult:
+class EvalDeterminism(Check):
     """Two forward passes in eval mode, with the global generators reseeded differently.
 
     Differences mean randomness in forward that ``model.eval()`` does not switch off:
     ``F.dropout(x, training=True)``, noise drawn in forward, sampling.
     """
+
+    name = NAME
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        return _run(ctx)
+
+
+def _run(ctx: CheckContext) -> CheckResult:
     x, _ = ctx.batch(32, minimum=1)
     model = ctx.fresh_model().eval()
     outs = []
@@ -30,7 +39,7 @@ def check_eval_determinism(ctx: CheckContext) -> CheckResult:
     details = {"max_abs_diff": diff}
     if diff == 0.0:
         return CheckResult(name=NAME, status="pass", measured="two eval passes are bit-identical",
-                           expected=EXPECTED, details=details)
+                           expected=EXPECTED, summary="eval outputs bit-identical", details=details)
     return CheckResult(
         name=NAME, status="fail", measured=f"two eval passes differ by up to {diff:.3g}",
         expected=EXPECTED,
@@ -38,5 +47,5 @@ def check_eval_determinism(ctx: CheckContext) -> CheckResult:
         "also makes every evaluation worse than the model",
         fix="use nn.Dropout modules (or `F.dropout(x, p, training=self.training)`) and draw no "
         "random numbers in forward when not self.training",
-        details=details,
+        summary=f"eval outputs differ by {diff:.2g}", details=details,
     )

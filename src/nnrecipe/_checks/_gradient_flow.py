@@ -1,4 +1,4 @@
-"""Gradient flow: every parameter gets a finite, non-zero gradient and moves after a step."""
+"""Gradient flow: every parameter is registered, reached by a finite gradient, and in the optimizer."""
 
 from __future__ import annotations
 
@@ -8,31 +8,15 @@ from typing import Any
 import torch
 from torch import nn
 
+from ._base import Check
 from ._context import CheckContext
 from ._result import CheckResult
+from ._state import hidden_modules, hidden_tensors
 
-__all__ = ["check_gradient_flow", "unregistered_modules"]
+__all__ = ["GradientFlow"]
 
 NAME = "gradient_flow"
-EXPECTED = "every trainable parameter: finite non-zero gradient, changed by one step; all layers registered"
-
-
-def unregistered_modules(model: nn.Module) -> dict[str, list[nn.Module]]:
-    """Modules kept in plain lists, tuples or dicts: invisible to ``parameters()`` and ``.to()``."""
-    found: dict[str, list[nn.Module]] = {}
-    registered = {id(m) for m in model.modules()}  # a list that only aliases registered layers is fine
-    for prefix, module in model.named_modules():
-        for attr, value in vars(module).items():
-            items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
-            # Parameterless modules (activations, losses) in a list lose nothing by it.
-            mods = [v for v in items if isinstance(v, nn.Module) and id(v) not in registered and _has_state(v)]
-            if mods and not attr.startswith("_"):
-                found[f"{prefix}.{attr}" if prefix else attr] = mods
-    return found
-
-
-def _has_state(module: nn.Module) -> bool:
-    return any(True for _ in module.parameters()) or any(True for _ in module.buffers())
+EXPECTED = "every trainable parameter registered, in the optimizer, with a finite non-zero gradient; frozen ones declared"
 
 
 def _dead_relus(model: nn.Module, run: Any) -> dict[str, float]:
@@ -57,83 +41,147 @@ def _dead_relus(model: nn.Module, run: Any) -> dict[str, float]:
     return {n: 1.0 - float(a.float().mean()) for n, a in fired.items()}
 
 
-def check_gradient_flow(ctx: CheckContext) -> CheckResult:
-    """One forward, backward and optimizer step on a training batch, then per-parameter checks."""
-    model = ctx.fresh_model().train()
-    x, y = ctx.batch(64, minimum=1)
-    hidden = unregistered_modules(model)
-    hidden_params = [p for mods in hidden.values() for m in mods for p in m.parameters()]
-    loss_box: list[torch.Tensor] = []
-    dead = _dead_relus(model, lambda: loss_box.append(ctx.compute_loss(ctx.forward(model, x), y)))
-    loss = loss_box[0]
-    if not loss.requires_grad:
-        return _result("fail", "the loss has no gradient (nothing in it requires grad)", "the loss is built from "
-                       "detached outputs (`.detach()`, `.item()`, `torch.no_grad()`, numpy)",
-                       "compute the loss from the model output directly, without detaching it", {})
-    opt = ctx.make_optimizer(model)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    before = {n: p.detach().clone() for n, p in named}
-    frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
-    no_grad = [n for n, p in named if p.grad is None]
-    nonfinite = [n for n, p in named if p.grad is not None and not bool(torch.isfinite(p.grad).all())]
-    zero = [n for n, p in named if p.grad is not None and n not in nonfinite and not bool(p.grad.any())]
-    grad_norm = {n: float(p.grad.norm()) for n, p in named if p.grad is not None and n not in nonfinite}
-    opt.step()
-    stuck = [n for n, p in named if n in grad_norm and n not in zero and torch.equal(p.detach(), before[n])]
-    ratio = {
-        n: float((p.detach() - before[n]).norm() / max(float(before[n].norm()), 1e-12))
-        for n, p in named if n in grad_norm and before[n].ndim >= 2
-    }
-    hidden_live = sum(p.grad is not None for p in hidden_params)
-    weight_norms = [v for n, v in grad_norm.items() if before[n].ndim >= 2 and v > 0]
-    spread = max(weight_norms) / min(weight_norms) if len(weight_norms) > 1 else 1.0
-    details = {
-        "loss": float(loss.detach()), "no_grad": no_grad, "zero_grad": zero, "nonfinite_grad": nonfinite,
-        "not_updated": stuck, "frozen": frozen, "unregistered": sorted(hidden),
-        "grad_norm": grad_norm, "update_ratio": ratio, "dead_relu_fraction": dead, "grad_norm_spread": spread,
-    }
-    problems: list[str] = []
-    if hidden:
-        problems.append(
-            f"layers in plain Python containers {sorted(hidden)} ({len(hidden_params)} tensors, {hidden_live} "
-            "receiving gradients) are not registered: never in the optimizer, never moved to the device, not saved"
-        )
-    for label, names in (("never reached by the gradient", no_grad), ("non-finite gradient", nonfinite),
-                         ("all-zero gradient", zero), ("unchanged by the optimizer step", stuck)):
-        if names:
-            problems.append(f"{label}: {_short(names)}")
-    if problems:
-        return _result("fail", "; ".join(problems), "parameters that get no useful gradient are never trained, "
-                       "silently: the model is smaller, or different, than you think",
-                       "register layers with nn.ModuleList / nn.ModuleDict instead of list / dict; give the "
-                       "optimizer model.parameters(); make sure every layer is used in forward and nothing "
-                       "is detached; zero gradients often mean dead ReLUs or a multiplication by zero", details)
-    warnings = []
-    if frozen:
-        warnings.append(f"{len(frozen)} parameters are frozen (requires_grad=False): {_short(frozen)}")
-    very_dead = {n: f for n, f in dead.items() if f > 0.5}
-    if very_dead:
-        warnings.append("ReLU layers with most units dead on a batch: " + _short([f"{n} {f:.0%}" for n, f in very_dead.items()]))
-    if spread > 1e4:
-        warnings.append(f"gradient norms across weight layers span {spread:.1e}x (exploding or vanishing)")
-    extreme = {n: r for n, r in ratio.items() if r > 0.1 or r < 1e-7}
-    if extreme:
-        warnings.append("update/weight ratio far from ~1e-3: " + _short([f"{n} {r:.1e}" for n, r in extreme.items()]))
-    median = sorted(ratio.values())[len(ratio) // 2] if ratio else math.nan
-    summary = f"{len(named)} parameters get finite non-zero gradients and move; update/weight median {median:.1e}"
-    if warnings:
-        return _result("warn", summary + "; " + "; ".join(warnings), "frozen layers, dead units and extreme "
-                       "gradient or update scales slow or stop learning", "unfreeze layers you meant to train; "
-                       "check initialisation and learning rate; add normalisation or residual connections", details)
-    return _result("pass", summary, "", "", details)
-
-
 def _short(names: list[str], limit: int = 4) -> str:
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _result(status: str, measured: str, why: str, fix: str, details: dict[str, Any]) -> CheckResult:
+class GradientFlow(Check):
+    """Two training steps on a batch, then per-parameter facts.
+
+    A gradient that is exactly zero on the first step only is allowed: zero-initialised
+    layers (a published practice for residual branches) block it until they move.
+    """
+
+    name = NAME
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        model = ctx.fresh_model().train()
+        x, y = ctx.batch(64, minimum=1)
+        hidden, tensors = hidden_modules(model), hidden_tensors(model)
+        loss_box: list[torch.Tensor] = []
+        torch.manual_seed(ctx.seed)
+        dead = _dead_relus(model, lambda: loss_box.append(ctx.compute_loss(ctx.forward(model, x), y)))
+        if not loss_box[0].requires_grad:
+            return _result("fail", "the loss has no gradient (nothing in it requires grad)", "loss has no gradient",
+                           "the loss is built from detached outputs (`.detach()`, `.item()`, `torch.no_grad()`, numpy)",
+                           "compute the loss from the model output directly, without detaching it", {})
+        named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        opt = ctx.make_optimizer(model)
+        in_opt = {id(p) for group in opt.param_groups for p in group["params"]}
+        opt.zero_grad(set_to_none=True)
+        loss_box[0].backward()
+        grads = {n: None if p.grad is None else p.grad.detach().clone() for n, p in named}
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        torch.manual_seed(ctx.seed)
+        ctx.compute_loss(ctx.forward(model, x), y).backward()
+        again = {n: p.grad is not None and bool(p.grad.any()) for n, p in named}
+        facts = _facts(ctx, model, named, grads, again, in_opt)
+        details: dict[str, Any] = {"loss": float(loss_box[0].detach()), "unregistered": sorted(hidden),
+                                   "unregistered_tensors": sorted(tensors), "dead_relu_fraction": dead, **facts}
+        problems = _problems(hidden, tensors, facts)
+        if problems:
+            return _result("fail", "; ".join(long for _, long in problems), problems[0][0],
+                           "parameters that get no useful gradient are never trained, silently: the model is smaller, "
+                           "or different, than you think", "register layers with nn.ModuleList / nn.ModuleDict and tensors "
+                           "with nn.Parameter (or register_buffer if constant); give the optimizer model.parameters(); "
+                           "use every layer in forward and detach nothing; declare layers frozen on purpose with "
+                           "frozen=[...]", details)
+        return _warnings(named, facts, dead, details)
+
+
+def _facts(ctx: CheckContext, model: nn.Module, named: list[tuple[str, nn.Parameter]], grads: dict[str, torch.Tensor | None],
+           again: dict[str, bool], in_opt: set[int]) -> dict[str, Any]:
+    live = {n: g for n, g in grads.items() if g is not None}
+    nonfinite = [n for n, g in live.items() if not bool(torch.isfinite(g).all())]
+    zero = [n for n, g in live.items() if n not in nonfinite and not bool(g.any()) and not again[n]]
+    frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
+    undeclared = [n for n in frozen if not ctx.options.declared_frozen(n)]
+    shapes = dict(named)
+    return {
+        "no_grad": [n for n, g in grads.items() if g is None],
+        "nonfinite_grad": nonfinite,
+        "zero_grad": zero,
+        "zero_grad_matrices": [n for n in zero if shapes[n].ndim >= 2],
+        "matrices": [n for n, p in named if p.ndim >= 2],
+        "not_in_optimizer": [n for n, p in named if n in live and id(p) not in in_opt],
+        "grad_norm": {n: float(g.norm()) for n, g in live.items() if n not in nonfinite},
+        "frozen": frozen,
+        "frozen_undeclared": undeclared,
+        "frozen_random": _random_frozen(ctx, model, undeclared),
+    }
+
+
+def _random_frozen(ctx: CheckContext, model: nn.Module, frozen: list[str]) -> list[str] | None:
+    """Frozen parameters whose values depend on the seed: random weights that never train.
+
+    ``None`` for a passed instance (it may be pretrained). A factory is built again under
+    another seed: values that do not change are constants or loaded weights, on purpose.
+    """
+    if not frozen or not ctx.is_factory:
+        return None if not ctx.is_factory else []
+    other = ctx.rebuild(ctx.seed + 1)
+    assert other is not None  # a factory rebuilds
+    theirs = dict(other.named_parameters())
+    mine = dict(model.named_parameters())
+    return [n for n in frozen if n not in theirs or theirs[n].shape != mine[n].shape or not torch.equal(theirs[n].detach(), mine[n].detach())]
+
+
+def _problems(hidden: dict[str, list[nn.Module]], tensors: dict[str, torch.Tensor], facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(short, long)`` descriptions of what fails."""
+    problems = []
+    if hidden:
+        count = sum(1 for mods in hidden.values() for m in mods for _ in m.parameters())
+        problems.append((f"unregistered layers: {_short(sorted(hidden), 1)}",
+                         (f"unregistered layers in plain Python containers: {_short(sorted(hidden))} ({count} tensors): "
+                          "never in the optimizer, never moved to the device, not saved")))
+    if tensors:
+        problems.append((f"unregistered tensors: {_short(sorted(tensors), 1)}",
+                         (f"unregistered tensors with requires_grad=True: {_short(sorted(tensors))} (not nn.Parameter): "
+                          "never in model.parameters(), never trained, never saved")))
+    for short, label, names in (
+        ("no gradient", "never reached by the gradient", facts["no_grad"]),
+        ("non-finite gradient", "non-finite gradient", facts["nonfinite_grad"]),
+        ("zero gradient", "all-zero gradient on two steps", facts["zero_grad_matrices"]),
+        ("not in the optimizer", "missing from the optimizer (unchanged by the optimizer step)", facts["not_in_optimizer"]),
+        ("frozen random weights", "frozen with random values, never trained (declare with frozen=[...] if meant)",
+         facts["frozen_random"] or []),
+    ):
+        if names:
+            problems.append((f"{short}: {_short(names, 1)}", f"{label}: {_short(names)}"))
+    return problems
+
+
+def _warnings(named: list[tuple[str, nn.Parameter]], facts: dict[str, Any], dead: dict[str, float], details: dict[str, Any]) -> CheckResult:
+    norms: dict[str, float] = facts["grad_norm"]
+    matrices = set(facts["matrices"])
+    weights = [(n, v) for n, v in norms.items() if n in matrices and v > 0]
+    spread = max(v for _, v in weights) / min(v for _, v in weights) if len(weights) > 1 else 1.0
+    details["grad_norm_spread"] = spread
+    warnings: list[str] = []
+    undeclared = facts["frozen_undeclared"]
+    if facts["frozen_random"] is None and undeclared:
+        warnings.append(f"{len(undeclared)} parameters frozen (requires_grad=False), maybe pretrained: {_short(undeclared)}")
+    if facts["zero_grad"]:
+        warnings.append(f"all-zero gradient on {_short(facts['zero_grad'])}")
+    very_dead = {n: f for n, f in dead.items() if f > 0.5}
+    if very_dead:
+        warnings.append("ReLU layers with most units dead on a batch: " + _short([f"{n} {f:.0%}" for n, f in very_dead.items()]))
+    if spread > 1e4:
+        first, last = weights[0], weights[-1]
+        warnings.append(f"gradient norms across weight layers span {spread:.1e}x ({first[0]} {first[1]:.1e}, "
+                        f"{last[0]} {last[1]:.1e}; all in details)")
+    summary = f"{len(named)} parameters get finite gradients"
+    if warnings:
+        return _result("warn", summary + "; " + "; ".join(warnings), warnings[0][:40],
+                       "frozen layers, dead units and vanishing or exploding gradients slow or stop learning; if the "
+                       "loss still falls (loss_decreases) they are worth a look, not a stop",
+                       "unfreeze layers you meant to train; check initialisation; add normalisation or residual "
+                       "connections", details)
+    median = sorted(norms.values())[len(norms) // 2] if norms else math.nan
+    return _result("pass", f"{summary}; median gradient norm {median:.1e}", summary, "", "", details)
+
+
+def _result(status: str, measured: str, summary: str, why: str, fix: str, details: dict[str, Any]) -> CheckResult:
     return CheckResult(name=NAME, status=status, measured=measured, expected=EXPECTED, why=why, fix=fix,  # type: ignore[arg-type]
-                       details=details)
+                       summary=summary, details=details)

@@ -7,9 +7,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from ._context import CheckContext, CheckSkipped
+from ._base import CheckSkipped
+from ._context import CheckContext
 
-__all__ = ["probe", "input_grad"]
+__all__ = ["input_grad", "probe"]
 
 
 def probe(ctx: CheckContext, model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

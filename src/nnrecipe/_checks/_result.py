@@ -7,10 +7,22 @@ import json
 import math
 from typing import Any, Literal
 
-__all__ = ["Status", "CheckResult", "CheckReport"]
+from .._core._errors import ConfigError
+
+__all__ = ["CheckReport", "CheckResult", "Status", "shorten"]
 
 Status = Literal["pass", "warn", "fail", "skip"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")
+SUMMARY_WIDTH = 40
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at the last space that fits ``width`` (with an ellipsis)."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:(")
+    return (cut if cut else text[: width - 1]) + "…"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -18,9 +30,11 @@ class CheckResult:
     """The verdict of one check.
 
     Attributes:
-        name: The check's name (``"batch_independence"``...), as ``only=`` / ``skip=`` take it.
+        name: The check's name (``"batch_independence"``...).
         status: ``"pass"``, ``"warn"``, ``"fail"`` or ``"skip"``.
         measured: What the experiment measured, in words and numbers.
+        summary: The measurement as one short phrase (at most 40 characters) for a table row;
+            ``measured`` shortened at a word when empty.
         expected: What a sound setup gives.
         why: Why it matters (empty when it passed).
         fix: How to fix it (empty when it passed).
@@ -34,12 +48,17 @@ class CheckResult:
     expected: str
     why: str = ""
     fix: str = ""
+    summary: str = ""
     seconds: float = 0.0
     details: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
-            raise ValueError(f"status={self.status!r} is not one of {STATUSES}")
+            raise ConfigError(f"status={self.status!r} is not one of {STATUSES}")
+
+    def phrase(self, width: int = SUMMARY_WIDTH) -> str:
+        """The short measured phrase of a table row, cut at a word boundary to ``width``."""
+        return shorten(self.summary or self.measured, width)
 
     def to_dict(self) -> dict[str, Any]:
         return {**dataclasses.asdict(self), "details": _plain(self.details)}
@@ -76,15 +95,17 @@ class CheckReport:
         return {s: sum(r.status == s for r in self.results) for s in STATUSES}
 
     def rows(self) -> list[dict[str, str]]:
-        """One row per check for a table: name, status, measured, expected, fix, seconds."""
+        """One row per check for a table: name, status, short phrase, measured, expected, why, fix, seconds."""
         return [
             {
                 "check": r.name,
                 "status": r.status,
+                "summary": r.phrase(),
                 "measured": r.measured,
                 "expected": r.expected,
+                "why": r.why,
                 "fix": r.fix,
-                "seconds": f"{r.seconds:.2f}",
+                "seconds": f"{r.seconds:.1f}",
             }
             for r in self.results
         ]

@@ -6,7 +6,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -14,9 +14,11 @@ from torch import nn
 from .._core._data import TensorData
 from .._train._trainer import Trainer
 from ..callbacks import Callback
-from ._context import CheckContext
 
-__all__ = ["RunOutcome", "short_run", "evaluate"]
+if TYPE_CHECKING:
+    from ._context import CheckContext
+
+__all__ = ["Evaluation", "RunOutcome", "TrainedRun", "evaluate", "short_run", "train_and_measure"]
 
 StepHook = Callable[[int, float, torch.optim.Optimizer], bool]
 
@@ -29,13 +31,55 @@ class RunOutcome:
         losses: The loss of each step, in order.
         diverged_at: The first step whose loss was not finite, or ``None``.
         timed_out: The run stopped at the check's time budget.
-        fixed_batch_loss: Loss on one fixed training batch before and after, when measured.
     """
 
     losses: list[float]
     diverged_at: int | None = None
     timed_out: bool = False
-    fixed_batch_loss: tuple[float, float] = (math.nan, math.nan)
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """Per-example losses (eval mode) and, for classification, the accuracy."""
+
+    losses: list[float]
+    accuracy: float | None
+
+    @property
+    def mean(self) -> float:
+        return sum(self.losses) / max(len(self.losses), 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainedRun:
+    """A short run and what it achieved, as plain numbers (the model itself is not kept).
+
+    Attributes:
+        outcome: The per-step losses.
+        before, after: Training-mode loss on a fixed training batch (same dropout mask)
+            before and after the run; ``after`` is ``nan`` when the run diverged.
+        train: Eval-mode losses on that fixed training batch after the run.
+        held: Eval-mode losses on held-out data after the run, or ``None`` without any.
+        where: What the held-out data is.
+        seconds: Wall time of the run and its measurements.
+    """
+
+    outcome: RunOutcome
+    before: float
+    after: float
+    train: Evaluation
+    held: Evaluation | None
+    where: str
+    seconds: float
+
+    @property
+    def steps(self) -> int:
+        return len(self.outcome.losses)
+
+    @property
+    def drop(self) -> float:
+        """Relative fall of the fixed-batch loss (``nan`` after a divergence)."""
+        return (self.before - self.after) / max(abs(self.before), 1e-12)
 
 
 class _Guarded(nn.Module):
@@ -92,17 +136,19 @@ def short_run(
     builds its optimizer from the config), runs on this module's own minimal loop instead.
     """
     size = min(batch_size or ctx.batch_size, len(data[0]))
-    if ctx.optimizer is not None:
+    if ctx.options.optimizer is not None:
         return _own_loop(ctx, model, data, steps=steps, lr=lr, batch_size=size, on_step=on_step)
     recorder = _Recorder(on_step, ctx.budget)
     config = ctx.config.replace(
-        lr=ctx.lr if lr is None else lr, batch_size=size, max_steps=steps, schedule="constant", warmup_steps=0,
+        lr=ctx.config.lr if lr is None else lr, batch_size=size, max_steps=steps, schedule="constant", warmup_steps=0,
         device=ctx.device.type if ctx.device.type in ("cpu", "cuda", "mps") else "auto",
         precision="fp32", tensorboard=False, log_every=steps, threads=torch.get_num_threads(),
         val_every=None, checkpoint_every=None, histogram_every=None,
     )
     trainer = Trainer(config, callbacks=[recorder], metrics=[], runs_dir=None)
-    trainer.fit(_Guarded(model, ctx.forward), data, ctx.compute_loss, task=ctx.task)
+    # The trainer's target preflight refuses targets a loss may accept (soft labels,
+    # ignore_index padding); output_semantics judges targets against the loss instead.
+    trainer.fit(_Guarded(model, ctx.forward), data, ctx.compute_loss, task="regression")
     return recorder.outcome
 
 
@@ -137,7 +183,7 @@ def _own_loop(
         epoch += 1
 
 
-def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> tuple[list[float], float | None]:
+def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> Evaluation:
     """Per-example losses and, for classification, accuracy, in eval mode."""
     model.eval()
     losses: list[float] = []
@@ -148,7 +194,32 @@ def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torc
             out = ctx.forward(model, x)
             # One example at a time through the user's loss: a paired test needs each one.
             losses += [float(ctx.compute_loss(out[i : i + 1], y[i : i + 1])) for i in range(len(x))]
+            out, _ = ctx.classes_last(out, y)
             if ctx.task in ("classification", "autoregressive") and out.ndim >= 2 and out.shape[-1] > 1:
                 correct += int((out.argmax(-1).reshape(-1) == y.reshape(-1)).sum())
     accuracy = correct / max(data[1].numel(), 1) if ctx.task in ("classification", "autoregressive") else None
-    return losses, accuracy
+    return Evaluation(losses, accuracy)
+
+
+def train_and_measure(ctx: CheckContext, model: nn.Module, steps: int, *, zero_inputs: bool) -> TrainedRun:
+    """Train ``model`` on the training split (inputs zeroed if asked) and measure it.
+
+    Without validation data a quarter of the sample is held out; with fewer than 8
+    examples everything trains and nothing is held out.
+    """
+    if ctx.Xv is not None or len(ctx.X) >= 8:
+        train, held, where = ctx.split()
+    else:
+        train, held, where = (ctx.X, ctx.y), None, "nothing held out (too few examples)"
+
+    def inputs(x: torch.Tensor) -> torch.Tensor:
+        return torch.zeros_like(x) if zero_inputs else x
+
+    start = time.perf_counter()
+    fixed = (inputs(train[0][:512]), train[1][:512])
+    before = ctx.seeded_loss(model, *fixed)
+    outcome = short_run(ctx, model, (inputs(train[0]), train[1]), steps=steps)
+    after = ctx.seeded_loss(model, *fixed) if outcome.diverged_at is None else math.nan
+    held_eval = evaluate(ctx, model, (inputs(held[0]), held[1])) if held is not None else None
+    train_eval = evaluate(ctx, model, fixed)
+    return TrainedRun(outcome, before, after, train_eval, held_eval, where, time.perf_counter() - start)

@@ -1,63 +1,41 @@
-"""What the targets say the output should be at init: the best constant prediction and its loss."""
+"""The best constant output for the targets: log prior, logit of the positive rate, or mean."""
 
 from __future__ import annotations
-
-import dataclasses
-import math
 
 import torch
 
 from .._core._task import TaskKind
 
-__all__ = ["Prior", "target_prior"]
+__all__ = ["prior_bias"]
 
 
-@dataclasses.dataclass(frozen=True)
-class Prior:
-    """The best constant output for the targets, and the loss levels that go with it.
+def prior_bias(y: torch.Tensor, task: TaskKind, num_outputs: int) -> torch.Tensor:
+    """Output-layer bias that predicts the targets' prior, one value per output.
 
-    Attributes:
-        bias: Output-layer bias that predicts the prior (log prior, logit of the positive
-            rate, or target mean), one value per output.
-        uniform_loss: Cross-entropy of uniform predictions (``ln C``, ``ln 2``); ``nan``
-            for regression.
-        prior_loss: Cross-entropy of predicting the prior (its entropy) or, for
-            regression, the variance of the targets (MSE of predicting the mean).
-        zero_loss: Regression only: mean squared target (MSE of predicting 0).
+    Classification: the log class frequencies, centred (labels outside ``[0, C)``, such as
+    ``-100`` padding, are left out; soft targets give their mean distribution). Binary: the
+    logit of each output's positive rate. Regression: the target mean per output.
+
+    Example:
+        >>> prior_bias(torch.tensor([0, 0, 0, 1]), "classification", 2).tolist()
+        [0.549..., -0.549...]
     """
-
-    bias: torch.Tensor
-    uniform_loss: float
-    prior_loss: float
-    zero_loss: float = math.nan
-
-
-def target_prior(y: torch.Tensor, task: TaskKind, num_outputs: int) -> Prior:
-    """Compute the :class:`Prior` of targets ``y`` for a model with ``num_outputs`` outputs."""
     if task in ("classification", "autoregressive"):
-        counts = torch.bincount(y.reshape(-1).long().clamp(0, num_outputs - 1), minlength=num_outputs).double()
-        p = counts / counts.sum()
+        if y.is_floating_point() and y.ndim >= 2 and y.shape[-1] == num_outputs:
+            p = y.double().reshape(-1, num_outputs).clamp_min(0).mean(0)
+        else:
+            labels = y.reshape(-1).long()
+            labels = labels[(labels >= 0) & (labels < num_outputs)]
+            p = torch.bincount(labels, minlength=num_outputs).double()
+        p = p / p.sum().clamp_min(1e-12) if float(p.sum()) > 0 else torch.full((num_outputs,), 1.0 / num_outputs, dtype=torch.float64)
         # Classes never seen get a small floor: log(0) would be a -inf bias.
         logp = torch.log(p.clamp_min(1e-4 / num_outputs))
-        return Prior(logp - logp.mean(), math.log(num_outputs), _entropy(p))
+        return (logp - logp.mean()).float()
     if task == "binary":
-        rate = float(y.double().mean()) if y.numel() else 0.5
-        rate = min(max(rate, 1e-4), 1 - 1e-4)
-        per = y.double().reshape(len(y), -1).mean(0) if num_outputs > 1 else torch.tensor([rate])
+        yf = y.double().reshape(len(y), -1) if y.numel() else torch.full((1, 1), 0.5, dtype=torch.float64)
+        per = yf.mean(0) if yf.shape[1] == num_outputs else yf.mean().reshape(1).expand(num_outputs)
         per = per.clamp(1e-4, 1 - 1e-4)
-        return Prior(torch.log(per / (1 - per)), math.log(2), float(_binary_entropy(per).mean()))
-    yf = y.double().reshape(len(y), -1)
-    if yf.shape[1] != num_outputs:
-        yf = yf.reshape(-1, 1)
-    mean = yf.mean(0)
-    var = float(yf.var(0, unbiased=False).mean())
-    return Prior(mean.expand(num_outputs).clone() if mean.numel() == 1 else mean, math.nan, var, float((yf**2).mean()))
-
-
-def _entropy(p: torch.Tensor) -> float:
-    p = p[p > 0]
-    return float(-(p * p.log()).sum())
-
-
-def _binary_entropy(p: torch.Tensor) -> torch.Tensor:
-    return -(p * p.log() + (1 - p) * (1 - p).log())
+        return torch.log(per / (1 - per)).float()
+    yf = y.double().reshape(len(y), -1) if y.numel() else torch.zeros(1, 1, dtype=torch.float64)
+    mean = yf.mean(0) if yf.shape[1] == num_outputs else yf.mean().reshape(1).expand(num_outputs)
+    return mean.float().clone()

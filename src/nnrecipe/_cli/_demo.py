@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     check_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-check")
     checks = nnrecipe.check(
         lambda: experiment.build_model(seed=config.seed), experiment.train, experiment.loss,
-        val=experiment.val, config=config, run_dir=check_dir,
+        val=experiment.val, config=config, options=nnrecipe.CheckOptions(run_dir=check_dir),
     )
     atomic_write_text(check_dir / "check.json", checks.to_json())
     render_check_table(checks, console)
