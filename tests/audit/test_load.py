@@ -8,6 +8,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from nnrecipe import AuditConfig, DataError, TensorData, audit
+from nnrecipe._audit import SplitSummary
 
 _FAST = AuditConfig(label_errors=False)
 
@@ -70,7 +71,7 @@ def test_a_failing_item_a_wrong_shape_a_wrong_dtype_and_a_text_label_do_not_stop
     assert report.find("wrong_dtype").examples == (("train", 13),)  # type: ignore[union-attr]
     assert report.find("label_type").examples == (("train", 11),)  # type: ignore[union-attr]
     assert "truncated file" in report.find("unreadable").details["reasons"][0]  # type: ignore[union-attr]
-    assert report.summary["splits"]["train"] == {"examples": 300, "usable": 296, "shape": [64], "dtype": "float32"}
+    assert report.summary.splits["train"] == SplitSummary(examples=300, usable=296, shape=(64,), dtype="float32")
 
 
 @pytest.mark.parametrize(
@@ -111,6 +112,6 @@ def test_a_dataset_whose_labels_are_all_strings_is_refused(digits: tuple[np.ndar
         audit(Named(X[:50], y[:50]))
 
 
-def test_unsupported_types_are_a_type_error() -> None:
-    with pytest.raises(TypeError, match="not supported"):
+def test_unsupported_types_are_a_data_error() -> None:
+    with pytest.raises(DataError, match="not supported"):
         audit({"X": 1})

@@ -19,18 +19,22 @@ from ._finding import Finding
 from ._gallery import build_gallery
 from ._image_folder import split_folders
 from ._label_errors import find_label_errors
-from ._labels import analyse_labels
+from ._labels import LabelAnalysis, analyse_labels
 from ._load import load_split
 from ._near import near_duplicates
-from ._neighbors import Representation
-from ._outliers import extremes, histogram, outlier_findings
+from ._neighbors import Representation, build_neighbors
+from ._outliers import outlier_findings, statistic_summary
 from ._report import AuditReport
+from ._sections import LeakageSummary, SplitSummary
 from ._split import LoadedSplit
-from ._stats import compute_stats
+from ._stats import SplitStats, compute_stats
+from ._summary import AuditSummary
 
 __all__ = ["audit"]
 
 log = logging.getLogger(__name__)
+
+_FEW = 10  # usable examples below which a split is too small for the statistical checks
 
 _BROKEN = {
     "unreadable": "examples cannot be loaded or decoded; fix or remove the files (the audit skipped them).",
@@ -118,64 +122,102 @@ def audit(
     non_finite = [(n, int(i)) for n, s in splits.items() for i in s.index[~stats[n].finite]]
     if non_finite:
         findings.append(Finding("non_finite", "error", f"{len(non_finite)} examples contain NaN or Inf; drop or impute them before training.", non_finite))
+    rows = {n: np.flatnonzero(stats[n].finite) for n in splits}
+    findings += _few_examples(rows)
     lap("stats")
-    labels = analyse_labels(splits, task=cfg.task, num_classes=cfg.num_classes)
+    labels = analyse_labels(splits, task=cfg.task, num_classes=cfg.num_classes, seed=cfg.seed)
     findings += labels.findings
     lap("labels")
     findings += exact_duplicates(splits, stats, labels.classes)
     lap("exact_duplicates")
-    rep = Representation.fit(splits["train"].X[stats["train"].finite], stats["train"].moments, dim=cfg.index_dim, seed=cfg.seed)
+    if len(rows["train"]) == 0:
+        summary = AuditSummary(splits=_split_summaries(splits, stats), labels=labels.summary, config=cfg, timings=timings)
+        return AuditReport(findings, summary, None)
+    rep = Representation.fit(splits["train"].X[rows["train"]], stats["train"].moments, dim=cfg.index_dim, seed=cfg.seed)
     rep.features = _as_feature_fn(features, splits["train"].shape)
-    rows = {n: np.flatnonzero(stats[n].finite) for n in splits}
     Z = {n: rep.transform(s.X if len(rows[n]) == len(s) else s.X[rows[n]]) for n, s in splits.items()}
     lap("representation")
-    near_findings, near_summary = near_duplicates(splits, stats, rows, Z, cfg)
+    graphs = {n: build_neighbors(Z[n], k=cfg.neighbors, seed=cfg.seed) for n in splits if len(Z[n]) >= 3}
+    near_findings, near_summary = near_duplicates(splits, stats, rows, Z, graphs)
     findings += near_findings
     lap("neighbors")
     findings += outlier_findings(splits, stats, rows["train"], cfg.outlier_z)
     lap("outliers")
     scale, scale_summary = scale_findings(stats["train"].moments)
     findings += scale
-    tr = splits["train"]
-    leak_summary: dict[str, Any] = {}
-    if labels.task in ("classification", "regression"):
-        if labels.task == "classification":
-            ok = stats["train"].finite & (labels.classes["train"] >= 0)
-            target = labels.classes["train"][ok]
-        else:
-            ok = stats["train"].finite & np.isfinite(tr.y.reshape(len(tr), -1)).all(1)  # type: ignore[union-attr]
-            target = tr.y.reshape(len(tr), -1)[ok, 0]  # type: ignore[union-attr]
-        if ok.sum() >= 20:
-            # Subsample before gathering rows: a copy of all of X would double peak memory.
-            pick = np.sort(np.random.default_rng(cfg.seed).permutation(int(ok.sum()))[:20_000])
-            leak, leak_summary = target_leak_findings(tr.X[np.flatnonzero(ok)[pick]], target[pick], labels.task, seed=cfg.seed)
-            findings += leak
+    leak, leak_summary = _target_leakage(splits["train"], stats["train"], labels, cfg.seed)
+    findings += leak
     lap("features")
-    label_error_summary: dict[str, Any] = {}
-    if cfg.label_errors and labels.task == "classification":
+    label_error_summary = None
+    if cfg.label_errors and labels.task == "classification" and "train" in graphs:
         cls = {n: labels.classes[n][rows[n]] for n in splits}
         idx = {n: splits[n].index[rows[n]] for n in splits}
-        errs, label_error_summary = find_label_errors(Z, cls, idx, labels.num_classes, pred_probs=pred_probs, seed=cfg.seed)
+        errs, label_error_summary = find_label_errors(
+            graphs["train"].index, Z, cls, idx, labels.num_classes, pred_probs=pred_probs, seed=cfg.seed
+        )
         findings += errs
         lap("label_errors")
-    summary: dict[str, Any] = {
-        "splits": {n: {"examples": s.n_total, "usable": int(stats[n].finite.sum()), "shape": list(s.shape), "dtype": s.source_dtype} for n, s in splits.items()},
-        "labels": labels.summary,
-        "scale": scale_summary,
-        "target_leakage": leak_summary,
-        "neighbors": near_summary,
-        "label_errors": label_error_summary,
-        "statistics": {
-            n: {k: {**extremes(v, splits[n].index), "histogram": histogram(v)} for k, v in stats[n].values.items()}
-            for n in splits
-        },
-        "config": cfg.to_dict(),
-    }
     gallery = build_gallery(splits, stats, labels, seed=cfg.seed)
+    statistics = {
+        n: {k: statistic_summary(v, splits[n].index) for k, v in stats[n].values.items()} for n in splits
+    }
     lap("summary")
-    summary["timings"] = timings
+    summary = AuditSummary(
+        splits=_split_summaries(splits, stats),
+        labels=labels.summary,
+        scale=scale_summary,
+        target_leakage=leak_summary,
+        neighbors=near_summary,
+        label_errors=label_error_summary,
+        statistics=statistics,
+        config=cfg,
+        timings=timings,
+    )
     log.info("audit finished in %.1f s", sum(timings.values()))
     return AuditReport(findings, summary, gallery)
+
+
+def _split_summaries(splits: Mapping[str, LoadedSplit], stats: Mapping[str, SplitStats]) -> dict[str, SplitSummary]:
+    return {
+        n: SplitSummary(examples=s.n_total, usable=int(stats[n].finite.sum()), shape=tuple(s.shape), dtype=s.source_dtype)
+        for n, s in splits.items()
+    }
+
+
+def _few_examples(rows: Mapping[str, np.ndarray]) -> list[Finding]:
+    """Splits too small for the statistical checks: a finding, not an exception."""
+    few = {n: len(r) for n, r in rows.items() if len(r) < _FEW}
+    if not few:
+        return []
+    listed = ", ".join(f"{n} has {k}" for n, k in few.items())
+    return [
+        Finding(
+            "few_examples", "warn",
+            f"{listed} usable example(s): too few for the statistical checks (near duplicates need 3, "
+            f"outliers and label errors {_FEW} or more), which were skipped there; check the split.",
+            details={"usable": few},
+        )
+    ]
+
+
+def _target_leakage(
+    train: LoadedSplit, stats: SplitStats, labels: LabelAnalysis, seed: int
+) -> tuple[list[Finding], LeakageSummary | None]:
+    """Single-feature target leakage on a subsample of train (one target per example only)."""
+    if labels.task == "classification":
+        ok = stats.finite & (labels.classes["train"] >= 0)
+        target = labels.classes["train"][ok]
+    elif labels.task == "regression" and train.y is not None:
+        y = train.y.reshape(len(train), -1)
+        ok = stats.finite & np.isfinite(y).all(1)
+        target = y[ok, 0]
+    else:
+        return [], None
+    if ok.sum() < 20 or len(np.unique(target)) < 2:
+        return [], None
+    # Subsample before gathering rows: a copy of all of X would double peak memory.
+    pick = np.sort(np.random.default_rng(seed).permutation(int(ok.sum()))[:20_000])
+    return target_leak_findings(train.X[np.flatnonzero(ok)[pick]], target[pick], labels.task, seed=seed)
 
 
 def _as_feature_fn(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Literal, get_args
 
-from ._labels import LabelTask
+from .._core._errors import ConfigError
 
-__all__ = ["AuditConfig"]
+__all__ = ["AuditConfig", "LabelTask"]
+
+LabelTask = Literal["auto", "classification", "regression", "autoregressive"]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -15,7 +17,9 @@ class AuditConfig:
     """How thorough the audit is and what it assumes.
 
     Attributes:
-        task: ``"classification"``, ``"regression"`` or ``"auto"`` (inferred from labels).
+        task: ``"classification"``, ``"regression"``, ``"autoregressive"`` (one target per
+            input position, the next token) or ``"auto"`` (inferred from the labels: targets
+            equal to the inputs one position ahead are next-token data).
         num_classes: The number of classes when known; labels outside ``[0, C)`` are errors.
         label_errors: Run the cross-validated baseline and confident learning (the slowest
             step on large data; turn off for a quick pass).
@@ -38,16 +42,16 @@ class AuditConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.task not in ("auto", "classification", "regression"):
-            raise ValueError(f"{self.task=} must be 'auto', 'classification' or 'regression'")
+        if self.task not in get_args(LabelTask):
+            raise ConfigError(f"{self.task=} must be one of {get_args(LabelTask)}")
         if self.num_classes is not None and self.num_classes < 1:
-            raise ValueError(f"{self.num_classes=} must be a positive number of classes")
+            raise ConfigError(f"{self.num_classes=} must be a positive number of classes")
         if self.neighbors < 1:
-            raise ValueError(f"{self.neighbors=} must be at least 1")
+            raise ConfigError(f"{self.neighbors=} must be at least 1")
         if self.index_dim < 2:
-            raise ValueError(f"{self.index_dim=} must be at least 2")
+            raise ConfigError(f"{self.index_dim=} must be at least 2")
         if self.outlier_z <= 0:
-            raise ValueError(f"{self.outlier_z=} must be positive")
+            raise ConfigError(f"{self.outlier_z=} must be positive")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ._finding import Finding
+from ._sections import LeakageSummary, ScaleSummary
 from ._stats import FeatureMoments
 
 __all__ = ["scale_findings", "target_leak_findings"]
@@ -15,7 +14,7 @@ _LEAK_ACCURACY = 0.98
 _LEAK_CORRELATION = 0.995
 
 
-def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[list[Finding], dict[str, Any]]:
+def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[list[Finding], ScaleSummary]:
     """Flag inputs far from zero mean and unit variance, and features that never change.
 
     Args:
@@ -32,19 +31,17 @@ def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[li
     constant = np.flatnonzero(moments.high <= moments.low)
     varying = np.setdiff1d(np.arange(len(std)), constant)
     spread = float(std[varying].max() / max(np.median(std[varying]), 1e-12)) if len(varying) else 1.0
-    summary = {
-        "mean": g_mean, "std": g_std,
-        "min": float(moments.low.min()), "max": float(moments.high.max()),
-        "constant_features": constant.tolist(),
-        "feature_std_ratio": spread,
-    }
+    summary = ScaleSummary(
+        mean=g_mean, std=g_std, min=float(moments.low.min()), max=float(moments.high.max()),
+        constant_features=tuple(constant.tolist()), feature_std_ratio=spread,
+    )
     findings: list[Finding] = []
     if abs(g_mean) > 1.0 or not 0.2 <= g_std <= 5.0:
         findings.append(
             Finding(
                 "input_scale", "warn",
                 f"{split} inputs have mean {g_mean:.3g} and std {g_std:.3g} (range "
-                f"[{summary['min']:.3g}, {summary['max']:.3g}]); networks train best on inputs near "
+                f"[{summary.min:.3g}, {summary.max:.3g}]); networks train best on inputs near "
                 "zero mean and unit variance: standardise with the train statistics, "
                 "x = (x - mean) / std.",
                 details={"mean": g_mean, "std": g_std},
@@ -84,7 +81,7 @@ def _nearest_value_accuracy(fit_x: np.ndarray, fit_y: np.ndarray, x: np.ndarray,
 
 def target_leak_findings(
     X: np.ndarray, y: np.ndarray, task: str, *, seed: int = 0, sample: int = 20_000, max_features: int = 4096
-) -> tuple[list[Finding], dict[str, Any]]:
+) -> tuple[list[Finding], LeakageSummary]:
     """Find single features that predict the label almost perfectly on held-out rows.
 
     For each feature, each held-out example gets the label of the fitted example nearest in
@@ -139,9 +136,9 @@ def target_leak_findings(
             )
         )
     best = int(np.argmax(score))
-    return findings, {
-        "best_single_feature": int(cols[best]),
-        "best_single_feature_score": float(score[best]),
-        "majority_baseline": baseline,
-        "features_checked": len(cols),
-    }
+    return findings, LeakageSummary(
+        best_single_feature=int(cols[best]),
+        best_single_feature_score=float(score[best]),
+        majority_baseline=baseline,
+        features_checked=len(cols),
+    )

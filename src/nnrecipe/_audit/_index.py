@@ -70,6 +70,18 @@ class NeighborIndex:
         # Near duplicates on a cell boundary sit in the second-nearest cell: probe it too.
         self.index.nprobe = 2
 
+    @property
+    def size(self) -> int:
+        """The number of indexed rows."""
+        return int(self.index.ntotal)
+
+    @property
+    def kind(self) -> str:
+        """A short description of the index, for the summary."""
+        if self.graph:
+            return "faiss HNSW graph"
+        return f"faiss inverted file ({self.index.nlist} cells, {self.index.nprobe} probed)"
+
     def search(self, Q: np.ndarray, k: int, *, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest indexed rows of each query.
 

@@ -1,8 +1,17 @@
-"""Likely label errors: confident learning (cleanlab) on out-of-sample predicted probabilities.
+"""Likely label errors and the label-noise rate: confident learning (cleanlab) on out-of-sample
+probabilities from the user's model, or from the nearest-neighbour vote of ``_votes``.
 
-The probabilities come from the user's model when given, else from a quick baseline:
-multinomial logistic regression on the audit's representation, cross-validated so that no
-example is scored by a model that saw it, fitted on a subsample so it stays fast.
+Verdicts, calibrated on sklearn digits and MNIST-1D with 0-50% of labels flipped at random
+(seeded, whole training sets) and on the clean iris, wine and breast-cancer sets:
+- the two half-votes agree beyond chance (Cohen's kappa) less than ``_TRUSTED``: the baseline
+  cannot judge labels on this data, an ``info`` says so (MNIST-1D: kappa 0.30 clean, 0.13 to
+  0.28 with 5-50% flipped, where a vote is right about half the time);
+- otherwise the examples confident learning ranks as mislabelled are a ``warn``, and an
+  estimated noise rate of ``_HIGH_NOISE`` or more is an ``error``. Digits: kappa 0.96 clean and
+  0.73 with half the labels flipped; estimated rate 0.01 clean, then 0.06 / 0.10 / 0.19 / 0.29 /
+  0.38 / 0.43 at 5 / 10 / 20 / 30 / 40 / 50% flipped; iris, wine, breast cancer: 0.01 to 0.03.
+  Classes that overlap (an honest ambiguity) do not raise the estimate much: there the two
+  votes disagree with each other about as often as with the label.
 """
 
 from __future__ import annotations
@@ -15,74 +24,47 @@ from typing import Any
 import numpy as np
 
 from ._finding import Finding
+from ._index import NeighborIndex
+from ._sections import LabelErrorSummary
+from ._votes import VoteTally, knn_votes
 
 __all__ = ["find_label_errors"]
 
 log = logging.getLogger(__name__)
 
-# Below this out-of-sample accuracy the baseline's disagreements say more about the
-# baseline than about the labels, and confident learning would flag real examples.
-_MIN_BASELINE_ACCURACY = 0.6
+_K = 20  # neighbours per query, about half from each half of train
+_TRUSTED = 0.6
+_HIGH_NOISE = 0.15
+_MIN_LABELLED = 30
 
 
-def _fit_predict(Z_fit: np.ndarray, y_fit: np.ndarray, Z: np.ndarray, C: int, seed: int) -> np.ndarray:
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import LogisticRegression
-    from threadpoolctl import threadpool_limits
+def _checked_probs(given: Any, name: str, C: int, n: int) -> np.ndarray:
+    from .._core._errors import DataError
 
-    model = LogisticRegression(max_iter=60, tol=1e-3, random_state=seed)
-    # Small matrix products: BLAS threads fighting over two cores make lbfgs several times slower.
-    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
-        warnings.simplefilter("ignore", ConvergenceWarning)  # a quick baseline, not a final model
-        model.fit(Z_fit, y_fit)
-    out = np.zeros((len(Z), C))
-    out[:, model.classes_] = model.predict_proba(Z)
-    return out
-
-
-def _checked_probs(given: np.ndarray, name: str, C: int, n: int) -> np.ndarray:
     probs = np.asarray(given, dtype=np.float64)
     if probs.ndim != 2 or probs.shape[1] != C or len(probs) < n:
-        raise ValueError(
+        raise DataError(
             f"pred_probs[{name!r}] has shape {probs.shape}; expected (examples in {name}, {C}): one "
             "row of class probabilities per example, in the split's order"
         )
     if not np.allclose(probs.sum(1), 1.0, atol=1e-3) or (probs < 0).any():
-        raise ValueError(
+        raise DataError(
             f"pred_probs[{name!r}] rows must be probabilities (non-negative, summing to 1); "
             "apply softmax to logits: `torch.softmax(logits, dim=1)`"
         )
     return probs
 
 
-def _subsample(rows: np.ndarray, cap: int, rng: np.random.Generator) -> np.ndarray:
-    return np.sort(rng.choice(rows, size=cap, replace=False)) if len(rows) > cap else rows
-
-
-def _oof_probs(
-    Z: np.ndarray, y: np.ndarray, C: int, *, folds: int, cap: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold probabilities, and which rows they cover (only the first fold when the
-    baseline is clearly too weak there)."""
-    rng = np.random.default_rng(seed)
-    fold = rng.permutation(len(y)) % folds
-    probs = np.zeros((len(y), C))
-    for f in range(folds):
-        fit = _subsample(np.flatnonzero(fold != f), cap, rng)
-        probs[fold == f] = _fit_predict(Z[fit], y[fit], Z[fold == f], C, seed)
-        if f == 0 and (probs[fold == 0].argmax(1) == y[fold == 0]).mean() < _MIN_BASELINE_ACCURACY - 0.1:
-            # Clearly too weak on the first fold: the other folds would not change the verdict.
-            return probs[fold == 0], fold == 0
-    return probs, np.ones(len(y), dtype=bool)
-
-
 def _issues(labels: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Confident learning's ranked label issues (positions into ``labels``)."""
     from cleanlab.filter import find_label_issues
 
-    present = np.unique(labels)  # cleanlab wants every column to be a class that occurs
+    present = np.unique(labels)
+    if len(present) < 2 or np.bincount(labels).max(initial=0) == len(labels):
+        return np.zeros(0, dtype=np.int64)
     remap = np.full(probs.shape[1], -1)
     remap[present] = np.arange(len(present))
-    p = probs[:, present] + 1e-12
+    p = probs[:, present] + 1e-12  # cleanlab wants every column to be a class that occurs
     p /= p.sum(1, keepdims=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -93,81 +75,120 @@ def _issues(labels: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 
 def find_label_errors(
+    index: NeighborIndex,
     Z: Mapping[str, np.ndarray],
     classes: Mapping[str, np.ndarray],
-    index: Mapping[str, np.ndarray],
+    rows: Mapping[str, np.ndarray],
     num_classes: int,
     *,
-    pred_probs: Mapping[str, np.ndarray] | None = None,
+    pred_probs: Mapping[str, Any] | None = None,
     seed: int = 0,
-    cap: int = 20_000,
-) -> tuple[list[Finding], dict[str, Any]]:
-    """Rank the examples whose given label the predictions most confidently contradict.
+) -> tuple[list[Finding], LabelErrorSummary]:
+    """Rank likely label errors per split and estimate the label-noise rate.
 
     Args:
-        Z: Per split, the representation of the rows.
-        classes: Per split, class ids aligned with the rows (-1 for unusable labels).
-        index: Per split, each row's index in the split as passed.
+        index: The neighbour index over ``Z["train"]``.
+        Z: Per split, the representation of the usable rows.
+        classes: Per split, class ids aligned with those rows (-1 for unusable labels).
+        rows: Per split, each row's index in the split as passed.
         num_classes: The number of classes.
-        pred_probs: Out-of-sample probabilities from the user's model per split, rows
-            aligned with the split as passed; replaces the baseline where given.
-        seed: Seed of folds and subsamples.
-        cap: At most this many examples fit each baseline model.
+        pred_probs: Out-of-sample probabilities from the user's model per split (rows as
+            passed); they replace the baseline where given.
+        seed: Seed of the halves and tie-breaking.
 
     Returns:
-        A ``label_errors`` finding (or an ``info`` one saying why none was computed) and a
-        summary with the baseline's out-of-sample accuracy per split.
+        Findings (``label_errors`` warn, ``label_noise`` error, or ``label_errors_skipped``
+        info) and the section.
     """
     pred_probs = pred_probs or {}
-    findings: list[Finding] = []
-    summary: dict[str, Any] = {"method": {}, "accuracy": {}}
-    train_ok = np.flatnonzero(classes["train"] >= 0)
-    if len(np.unique(classes["train"][train_ok])) < 2 or len(train_ok) < 30:
-        return [], {"skipped": "fewer than 2 classes or 30 labelled examples"}
     rng = np.random.default_rng(seed)
-    fit = _subsample(train_ok, cap, rng)
-    flagged: list[tuple[str, int]] = []
-    suggested: list[int] = []
+    train = classes["train"]
+    half = rng.random(len(train)) < 0.5
+    usable = train[train >= 0]
+    prior = np.bincount(usable, minlength=num_classes) / max(len(usable), 1)
+    out: dict[str, dict[str, Any]] = {k: {} for k in ("method", "agreement", "self_consistency", "noise_rate", "flagged")}
+    findings: list[Finding] = []
     weak: list[str] = []
+    noisy: list[str] = []
     for name, ids in classes.items():
         ok = np.flatnonzero(ids >= 0)
-        if len(ok) < 30:
+        if len(ok) < _MIN_LABELLED:
             continue
+        labels = ids[ok]
         if name in pred_probs:
-            probs = _checked_probs(pred_probs[name], name, num_classes, int(index[name].max()) + 1)[index[name][ok]]
-            summary["method"][name] = "user pred_probs"
-        elif name == "train":
-            probs, scored = _oof_probs(Z[name][ok], ids[ok], num_classes, folds=3, cap=cap, seed=seed)
-            ok = ok[scored]
-            summary["method"][name] = "3-fold logistic regression"
+            probs = _checked_probs(pred_probs[name], name, num_classes, int(rows[name].max()) + 1)[rows[name][ok]]
+            out["method"][name] = "user pred_probs"
+            out["agreement"][name] = float((probs.argmax(1) == labels).mean())
         else:
-            probs = _fit_predict(Z["train"][fit], classes["train"][fit], Z[name][ok], num_classes, seed)
-            summary["method"][name] = "logistic regression fitted on train"
-        acc = float((probs.argmax(1) == ids[ok]).mean())
-        summary["accuracy"][name] = acc
-        if acc < _MIN_BASELINE_ACCURACY and name not in pred_probs:
-            weak.append(f"{name} ({acc:.0%})")
-            if name == "train":
-                break  # a baseline too weak on train is too weak on val and test
-            continue
-        ranked = _issues(ids[ok], probs)
-        flagged += [(name, int(index[name][ok[r]])) for r in ranked]
-        suggested += probs[ranked].argmax(1).tolist()
+            probs, tally = _baseline(index, Z[name][ok], ok if name == "train" else None, train, half, prior, labels, rng)
+            out["method"][name] = f"{_K}-nearest-neighbour vote on train"
+            out["agreement"][name] = tally.agreement
+            out["self_consistency"][name] = tally.self_consistency
+            if tally.self_consistency < _TRUSTED:
+                out["noise_rate"][name] = None
+                weak.append(f"{name} (kappa {tally.self_consistency:.2f})")
+                continue
+            out["noise_rate"][name] = tally.noise_rate
+            if tally.noise_rate >= _HIGH_NOISE:
+                noisy.append(name)
+        ranked = _issues(labels, probs)
+        out["flagged"][name] = len(ranked)
+        if len(ranked):
+            findings.append(
+                Finding(
+                    "label_errors", "warn",
+                    f"{len(ranked)} {name} examples look mislabelled: out-of-sample predictions confidently "
+                    "disagree with the given label (confident learning); review them, most likely first.",
+                    [(name, int(rows[name][ok[r]])) for r in ranked],
+                    {"suggested_label": probs[ranked].argmax(1).tolist()},
+                )
+            )
+    if noisy:
+        rates = ", ".join(f"{n} about {out['noise_rate'][n]:.0%}" for n in noisy)
+        findings.append(
+            Finding(
+                "label_noise", "error",
+                f"heavy label noise: an estimated {rates} of labels are wrong (labels agree with a "
+                "nearest-neighbour vote far less often than two independent votes agree with each other; "
+                "the estimate errs low). Fix the labelling before training: relabel, or review the "
+                "`label_errors` examples first.",
+                details={n: {k: out[k][n] for k in ("agreement", "self_consistency", "noise_rate")} for n in noisy},
+            )
+        )
     if weak:
         findings.append(
             Finding(
                 "label_errors_skipped", "info",
-                f"the logistic-regression baseline is too weak to judge labels on {', '.join(weak)} "
-                "out-of-sample accuracy; pass pred_probs from a trained model (out-of-sample) to rank label errors.",
+                f"the nearest-neighbour baseline is too weak on this data to judge labels on {', '.join(weak)}: "
+                "votes from two halves of train barely agree beyond chance, so disagreement with a label says "
+                "little about the label. Pass pred_probs from a trained model (out-of-sample) to rank label errors.",
             )
         )
-    if flagged:
-        findings.append(
-            Finding(
-                "label_errors", "warn",
-                f"{len(flagged)} examples look mislabelled: out-of-sample predictions confidently "
-                "disagree with the given label (confident learning); review them, most likely first.",
-                flagged, {"suggested_label": suggested},
-            )
-        )
-    return findings, summary
+    skipped = None if out["method"] else f"fewer than {_MIN_LABELLED} labelled examples per split"
+    return findings, LabelErrorSummary(**out, skipped=skipped)
+
+
+def _baseline(
+    index: NeighborIndex,
+    Q: np.ndarray,
+    own: np.ndarray | None,
+    train: np.ndarray,
+    half: np.ndarray,
+    prior: np.ndarray,
+    labels: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    batch: int = 65536,
+) -> tuple[np.ndarray, VoteTally]:
+    """Vote probabilities and agreement counts, in batches of queries."""
+    k = min(_K, index.size - (1 if own is not None else 0))
+    tally = VoteTally(len(prior))
+    probs = np.empty((len(Q), len(prior)))
+    for lo in range(0, len(Q), batch):
+        sl = slice(lo, lo + batch)
+        ids, _ = index.search(Q[sl], k, exclude=None if own is None else own[sl])
+        neighbour = np.where(ids >= 0, train[np.maximum(ids, 0)], -1)
+        votes = knn_votes(neighbour, half[np.maximum(ids, 0)], prior, rng)
+        tally.add(votes, labels[sl])
+        probs[sl] = votes.probs
+    return probs, tally

@@ -41,8 +41,7 @@ def load_split(data: Any, name: str, *, label_column: str = "label") -> LoadedSp
 
     Raises:
         DataError: The data cannot be audited at all (ragged, lengths differ, empty,
-            string labels, no images, no label column).
-        TypeError: The form is not supported.
+            string labels, no images, no label column), or its form is not supported.
     """
     if isinstance(data, (str, Path)):
         path = Path(data)
@@ -73,7 +72,7 @@ def load_split(data: Any, name: str, *, label_column: str = "label") -> LoadedSp
         if not is_sized(data):
             raise DataError(f"{name}: the Dataset has no __len__; wrap it in a DataLoader instead")
         return from_dataset(data, name)
-    raise TypeError(
+    raise DataError(
         f"{name} data of type {type(data).__name__} is not supported; pass (X, y) arrays or "
         "tensors, a torch Dataset of (x, y) pairs, a DataLoader, a folder of images "
         "(one sub-folder per class) or a .csv file"

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from ._config import AuditConfig
 from ._finding import Finding
-from ._neighbors import Neighbors, build_neighbors, calibrated_threshold, query
+from ._neighbors import Neighbors, calibrated_threshold, query
+from ._sections import NeighborSummary
 from ._split import LoadedSplit
 from ._stats import SplitStats
 
@@ -30,9 +30,9 @@ def near_duplicates(
     stats: Mapping[str, SplitStats],
     rows: Mapping[str, np.ndarray],
     Z: Mapping[str, np.ndarray],
-    cfg: AuditConfig,
-) -> tuple[list[Finding], dict[str, Any]]:
-    """Index every split, record each example's nearest-neighbour distance, report near copies.
+    graphs: Mapping[str, Neighbors],
+) -> tuple[list[Finding], NeighborSummary | None]:
+    """Record each example's nearest-neighbour distance and report near copies.
 
     Adds the ``nn_distance`` statistic to ``stats`` (NaN for non-finite examples).
 
@@ -41,26 +41,25 @@ def near_duplicates(
         stats: Their statistics; updated in place.
         rows: Per split, the positions of the finite rows (the rows of ``Z``).
         Z: Per split, the representation of those rows.
-        cfg: The audit's settings.
+        graphs: Per split with enough rows, its neighbours.
 
     Returns:
-        ``near_duplicates`` and ``near_leakage`` findings (``warn``) and the thresholds.
+        ``near_duplicates`` and ``near_leakage`` findings (``warn``) and the section.
     """
-    graphs: dict[str, Neighbors] = {}
     for n in splits:
         nearest = np.full(len(splits[n]), np.nan)
-        if len(Z[n]) >= 3:
-            graphs[n] = build_neighbors(Z[n], k=cfg.neighbors, seed=cfg.seed)
+        if n in graphs:
             nearest[rows[n]] = graphs[n].dist[:, 0]
         stats[n].values["nn_distance"] = nearest
     if "train" not in graphs:
-        return [], {"threshold": None}
+        return [], None
     threshold = calibrated_threshold(graphs["train"].dist[:, 0])
-    summary: dict[str, Any] = {
-        "threshold": threshold,
-        "median_nearest": float(np.median(graphs["train"].dist[:, 0])),
-        "representation_dim": int(Z["train"].shape[1]),
-    }
+    summary = NeighborSummary(
+        threshold=threshold,
+        median_nearest=float(np.median(graphs["train"].dist[:, 0])),
+        representation_dim=int(Z["train"].shape[1]),
+        index=graphs["train"].index.kind,
+    )
     findings: list[Finding] = []
     pairs: list[list[Any]] = []
     members: dict[tuple[str, int], float] = {}

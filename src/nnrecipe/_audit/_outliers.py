@@ -13,10 +13,12 @@ from collections.abc import Mapping
 import numpy as np
 
 from ._finding import Finding
+from ._histogram import histogram
+from ._sections import StatisticSummary
 from ._split import LoadedSplit
 from ._stats import SplitStats
 
-__all__ = ["RobustScale", "extremes", "histogram", "outlier_findings", "outlier_scores", "robust_scale"]
+__all__ = ["RobustScale", "outlier_findings", "outlier_scores", "robust_scale", "statistic_summary"]
 
 # Only large values of these are suspicious: a small nearest-neighbour distance is a
 # near duplicate, reported on its own.
@@ -88,23 +90,18 @@ def log_values(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def extremes(values: np.ndarray, index: np.ndarray, *, k: int = 5) -> dict[str, list[list[float]]]:
-    """The ``k`` lowest and highest finite values as ``[[index, value], ...]``."""
+def statistic_summary(values: np.ndarray, index: np.ndarray, *, k: int = 5) -> StatisticSummary:
+    """The ``k`` lowest and highest finite values as ``(index, value)`` pairs, and the histogram.
+
+    Example:
+        >>> s = statistic_summary(np.array([3.0, np.nan, 1.0, 2.0]), np.arange(4), k=1)
+        >>> s.lowest, s.highest
+        (((2, 1.0),), ((0, 3.0),))
+    """
     ok = np.flatnonzero(np.isfinite(values))
-    if len(ok) == 0:
-        return {"lowest": [], "highest": []}
     order = ok[np.argsort(values[ok], kind="stable")]
-    pair = lambda i: [int(index[i]), float(values[i])]
-    return {"lowest": [pair(i) for i in order[:k]], "highest": [pair(i) for i in order[::-1][:k]]}
-
-
-def histogram(values: np.ndarray, *, bins: int = 30) -> dict[str, list[float]]:
-    """Counts and bin edges of the finite values, JSON-ready."""
-    v = values[np.isfinite(values)]
-    if len(v) == 0:
-        return {"counts": [], "edges": []}
-    counts, edges = np.histogram(v, bins=bins)
-    return {"counts": counts.astype(float).tolist(), "edges": edges.tolist()}
+    pairs = lambda rows: tuple((int(index[i]), float(values[i])) for i in rows)
+    return StatisticSummary(lowest=pairs(order[:k]), highest=pairs(order[::-1][:k]), histogram=histogram(values))
 
 
 def outlier_findings(

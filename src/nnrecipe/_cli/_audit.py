@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .._audit import AuditConfig, AuditReport, audit
-from .._core._errors import ConfigError
+from .._audit._sections import ClassLabels, SequenceTargets
+from .._core._errors import ConfigError, DataError
 from .._core._experiment import load_experiment
 from .._core._files import atomic_folder, create_run_dir
 from ._common import add_runs_dir
@@ -32,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--data", metavar="PATH", help="a folder of images or a .csv file, instead of an experiment")
     p.add_argument("--label-column", default="label", metavar="NAME", help="label column of a CSV (default: label)")
     p.add_argument("--num-classes", type=int, metavar="C", help="number of classes; labels outside 0..C-1 are errors")
-    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto", help="what the labels are (default: inferred)")
+    p.add_argument(
+        "--task", choices=("auto", "classification", "regression", "autoregressive"), default="auto",
+        help="what the labels are (default: inferred; next-token targets are recognised)",
+    )
     p.add_argument("--no-label-errors", action="store_true", help="skip the cross-validated baseline (faster)")
     add_runs_dir(p)
     p.set_defaults(func=run)
@@ -47,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     config = AuditConfig(task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors)
     if args.data is not None:
         if not Path(args.data).exists():
-            raise FileNotFoundError(f"--data {args.data!r} does not exist")
+            raise DataError(f"--data {args.data!r} does not exist; pass a folder of images or a .csv file")
         report = audit(args.data, label_column=args.label_column, config=config)
     else:
         exp = load_experiment(args.experiment)
@@ -75,15 +79,15 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
         report: The audit's result.
         console: Where to print (``rich.console.Console()``).
     """
-    splits = report.summary.get("splits", {})
-    sizes = ", ".join(f"{n} {s['examples']} x {tuple(s['shape'])}" for n, s in splits.items())
-    labels = report.summary.get("labels", {})
+    summary = report.summary
+    sizes = ", ".join(f"{n} {s.examples} x {s.shape}" for n, s in summary.splits.items())
     line = f"[bold]audit[/] {sizes}"
-    if labels.get("task") == "classification":
-        line += f"; {labels['num_classes']} classes, imbalance {labels['imbalance']:.1f}x"
-    timings = report.summary.get("timings", {})
-    if timings:
-        line += f"; {sum(timings.values()):.1f} s"
+    if isinstance(summary.labels, ClassLabels):
+        line += f"; {summary.labels.num_classes} classes, imbalance {summary.labels.imbalance:.1f}x"
+    elif isinstance(summary.labels, SequenceTargets):
+        line += f"; {summary.labels.task.replace('_', '-')} targets"
+    if summary.timings:
+        line += f"; {sum(summary.timings.values()):.1f} s"
     console.print(line)
     if not report.findings:
         console.print("[green]no findings[/]")
