@@ -9,6 +9,7 @@ import numpy as np
 
 from ._finding import Finding, Severity
 from ._sections import ClassLabels
+from ._split import RowIndex
 
 __all__ = ["class_findings", "class_summary"]
 
@@ -41,7 +42,7 @@ def class_summary(counts: Mapping[str, np.ndarray], names: Sequence[str] | None)
     )
 
 
-def class_findings(summary: ClassLabels, classes: Mapping[str, np.ndarray], index: Mapping[str, np.ndarray]) -> list[Finding]:
+def class_findings(summary: ClassLabels, classes: Mapping[str, np.ndarray], index: Mapping[str, RowIndex]) -> list[Finding]:
     """Single-class splits, imbalance, absent classes, and classes missing from train.
 
     Args:
@@ -84,7 +85,7 @@ def class_findings(summary: ClassLabels, classes: Mapping[str, np.ndarray], inde
     lacking = _lacking_in_train(train, held_out)
     if lacking:
         examples = [
-            (s, int(i)) for s in held_out for c in lacking for i in index[s][classes[s] == c]
+            (s, int(i)) for s in held_out for c in lacking for i in index[s][np.flatnonzero(classes[s] == c)]
         ]
         described = "; ".join(
             f"class {c}: {train[c]} train vs " + ", ".join(f"{held_out[s][c]} {s}" for s in held_out if held_out[s][c])

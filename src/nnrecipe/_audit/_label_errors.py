@@ -23,16 +23,20 @@ from typing import Any
 
 import numpy as np
 
+from ._budget import Budget
 from ._finding import Finding
-from ._index import NeighborIndex
+from ._join import Hits
+from ._reservoir import row_keys
 from ._sections import LabelErrorSummary
+from ._split import RowIndex
+from ._spool import Spool
 from ._votes import VoteTally, knn_votes
 
-__all__ = ["find_label_errors"]
+__all__ = ["VOTE_K", "LabelVotes", "judge_labels"]
 
 log = logging.getLogger(__name__)
 
-_K = 20  # neighbours per query, about half from each half of train
+VOTE_K = 20  # neighbours per query, about half from each half of train
 _TRUSTED = 0.6
 _HIGH_NOISE = 0.15
 _MIN_LABELLED = 30
@@ -74,54 +78,98 @@ def _issues(labels: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return np.asarray(ranked, dtype=np.int64)
 
 
-def find_label_errors(
-    index: NeighborIndex,
-    Z: Mapping[str, np.ndarray],
+class LabelVotes:
+    """Collects the nearest-neighbour votes of every labelled query, split by split.
+
+    Use it as the sink of a join's home hits (each query's ``k`` nearest training rows). The
+    training rows are cut into two halves by a hash of their row number and the seed.
+
+    Args:
+        classes: Per split name, class ids of its rows (-1 for unusable labels).
+        names: Split names by tag.
+        num_classes: The number of classes.
+        budget: Where the probabilities go when they outgrow memory.
+        seed: Seed of the halves and of tie-breaking.
+    """
+
+    def __init__(self, classes: Mapping[str, np.ndarray], names: Mapping[int, str], num_classes: int, budget: Budget, *, seed: int = 0) -> None:
+        self.classes, self.names, self.num_classes, self.seed = classes, names, num_classes, seed
+        train = classes["train"]
+        usable = train[train >= 0]
+        self.prior = np.bincount(usable, minlength=num_classes) / max(len(usable), 1)
+        self.tallies: dict[str, VoteTally] = {}
+        self.probs: dict[str, tuple[Spool, Spool]] = {}
+        self._budget = budget
+        self._rng = np.random.default_rng(seed)
+
+    def __call__(self, hits: Hits) -> None:
+        name = self.names[hits.tag]
+        if not hits.home or name not in self.classes:
+            return
+        labels = self.classes[name][hits.rows]
+        ok = labels >= 0
+        ids = hits.ids[ok]
+        train = self.classes["train"]
+        neighbour = np.where(ids >= 0, train[np.maximum(ids, 0)], -1)
+        half = (row_keys(np.maximum(ids, 0), self.seed + 1) & np.uint64(1)).astype(bool)
+        votes = knn_votes(neighbour, half, self.prior, self._rng)
+        self.tallies.setdefault(name, VoteTally(self.num_classes)).add(votes, labels[ok])
+        if name not in self.probs:
+            share = self._budget.share(0.1)
+            self.probs[name] = (
+                Spool(self._budget, np.int64, 0, limit=share, name=f"vote-rows-{name}"),
+                Spool(self._budget, np.float32, self.num_classes, limit=share, name=f"vote-probs-{name}"),
+            )
+        self.probs[name][0].append(hits.rows[ok])
+        self.probs[name][1].append(votes.probs)
+
+    def close(self) -> None:
+        for spools in self.probs.values():
+            for sp in spools:
+                sp.close()
+
+
+def judge_labels(
+    votes: LabelVotes | None,
     classes: Mapping[str, np.ndarray],
-    rows: Mapping[str, np.ndarray],
+    index: Mapping[str, RowIndex],
     num_classes: int,
     *,
     pred_probs: Mapping[str, Any] | None = None,
-    seed: int = 0,
 ) -> tuple[list[Finding], LabelErrorSummary]:
     """Rank likely label errors per split and estimate the label-noise rate.
 
     Args:
-        index: The neighbour index over ``Z["train"]``.
-        Z: Per split, the representation of the usable rows.
-        classes: Per split, class ids aligned with those rows (-1 for unusable labels).
-        rows: Per split, each row's index in the split as passed.
+        votes: The baseline's votes (``None`` when no join ran).
+        classes: Per split, class ids of the usable rows (-1 for unusable labels).
+        index: Per split, positions as passed of the usable rows.
         num_classes: The number of classes.
         pred_probs: Out-of-sample probabilities from the user's model per split (rows as
             passed); they replace the baseline where given.
-        seed: Seed of the halves and tie-breaking.
 
     Returns:
         Findings (``label_errors`` warn, ``label_noise`` error, or ``label_errors_skipped``
         info) and the section.
     """
     pred_probs = pred_probs or {}
-    rng = np.random.default_rng(seed)
-    train = classes["train"]
-    half = rng.random(len(train)) < 0.5
-    usable = train[train >= 0]
-    prior = np.bincount(usable, minlength=num_classes) / max(len(usable), 1)
     out: dict[str, dict[str, Any]] = {k: {} for k in ("method", "agreement", "self_consistency", "noise_rate", "flagged")}
     findings: list[Finding] = []
     weak: list[str] = []
     noisy: list[str] = []
     for name, ids in classes.items():
-        ok = np.flatnonzero(ids >= 0)
-        if len(ok) < _MIN_LABELLED:
+        labelled = int((ids >= 0).sum())
+        if labelled < _MIN_LABELLED:
             continue
-        labels = ids[ok]
         if name in pred_probs:
-            probs = _checked_probs(pred_probs[name], name, num_classes, int(rows[name].max()) + 1)[rows[name][ok]]
+            rows = np.flatnonzero(ids >= 0)
+            probs = _checked_probs(pred_probs[name], name, num_classes, index[name].n_total)[index[name][rows]]
             out["method"][name] = "user pred_probs"
-            out["agreement"][name] = float((probs.argmax(1) == labels).mean())
-        else:
-            probs, tally = _baseline(index, Z[name][ok], ok if name == "train" else None, train, half, prior, labels, rng)
-            out["method"][name] = f"{_K}-nearest-neighbour vote on train"
+            out["agreement"][name] = float((probs.argmax(1) == ids[rows]).mean())
+            issues = _issues(ids[rows], probs)
+            ranked, suggested = rows[issues], probs[issues].argmax(1)
+        elif votes is not None and name in votes.tallies:
+            tally = votes.tallies[name]
+            out["method"][name] = f"{VOTE_K}-nearest-neighbour vote on train"
             out["agreement"][name] = tally.agreement
             out["self_consistency"][name] = tally.self_consistency
             if tally.self_consistency < _TRUSTED:
@@ -131,7 +179,9 @@ def find_label_errors(
             out["noise_rate"][name] = tally.noise_rate
             if tally.noise_rate >= _HIGH_NOISE:
                 noisy.append(name)
-        ranked = _issues(labels, probs)
+            ranked, suggested = _ranked(votes.probs[name], ids, num_classes)
+        else:
+            continue
         out["flagged"][name] = len(ranked)
         if len(ranked):
             findings.append(
@@ -139,10 +189,40 @@ def find_label_errors(
                     "label_errors", "warn",
                     f"{len(ranked)} {name} examples look mislabelled: out-of-sample predictions confidently "
                     "disagree with the given label (confident learning); review them, most likely first.",
-                    [(name, int(rows[name][ok[r]])) for r in ranked],
-                    {"suggested_label": probs[ranked].argmax(1).tolist()},
+                    [(name, int(i)) for i in index[name][ranked]],
+                    {"suggested_label": suggested.tolist()},
                 )
             )
+    findings += _verdicts(out, noisy, weak)
+    skipped = None if out["method"] else f"fewer than {_MIN_LABELLED} labelled examples per split"
+    return findings, LabelErrorSummary(**out, skipped=skipped)
+
+
+def _ranked(probs: tuple[Spool, Spool], ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ranked as label issues and their suggested classes: cleanlab's filter in memory,
+    its batched ``LabelInspector`` (two passes over the stored votes) when they are on disk."""
+    rows_t, probs_t = probs
+    if not probs_t.on_disk:
+        rows, p = rows_t.array(), probs_t.array().astype(np.float64)
+        order = np.argsort(rows)
+        rows, p = rows[order], p[order]
+        ranked = _issues(ids[rows], p)
+        return rows[ranked], p[ranked].argmax(1)
+    from cleanlab.experimental.label_issues_batched import LabelInspector
+
+    inspector = LabelInspector(num_class=C, store_results=True, verbose=False, n_jobs=1)
+    for first_pass in (True, False):
+        for (_, r), (_, p) in zip(rows_t.chunks(1 << 16), probs_t.chunks(1 << 16)):
+            if first_pass:
+                inspector.update_confident_thresholds(ids[r], p)
+            else:
+                inspector.score_label_quality(ids[r], p)
+    ranked = np.asarray(inspector.get_label_issues(), dtype=np.int64)
+    return rows_t.take(ranked), probs_t.take(ranked).argmax(1)
+
+
+def _verdicts(out: Mapping[str, Mapping[str, Any]], noisy: list[str], weak: list[str]) -> list[Finding]:
+    findings = []
     if noisy:
         rates = ", ".join(f"{n} about {out['noise_rate'][n]:.0%}" for n in noisy)
         findings.append(
@@ -164,31 +244,4 @@ def find_label_errors(
                 "little about the label. Pass pred_probs from a trained model (out-of-sample) to rank label errors.",
             )
         )
-    skipped = None if out["method"] else f"fewer than {_MIN_LABELLED} labelled examples per split"
-    return findings, LabelErrorSummary(**out, skipped=skipped)
-
-
-def _baseline(
-    index: NeighborIndex,
-    Q: np.ndarray,
-    own: np.ndarray | None,
-    train: np.ndarray,
-    half: np.ndarray,
-    prior: np.ndarray,
-    labels: np.ndarray,
-    rng: np.random.Generator,
-    *,
-    batch: int = 65536,
-) -> tuple[np.ndarray, VoteTally]:
-    """Vote probabilities and agreement counts, in batches of queries."""
-    k = min(_K, index.size - (1 if own is not None else 0))
-    tally = VoteTally(len(prior))
-    probs = np.empty((len(Q), len(prior)))
-    for lo in range(0, len(Q), batch):
-        sl = slice(lo, lo + batch)
-        ids, _ = index.search(Q[sl], k, exclude=None if own is None else own[sl])
-        neighbour = np.where(ids >= 0, train[np.maximum(ids, 0)], -1)
-        votes = knn_votes(neighbour, half[np.maximum(ids, 0)], prior, rng)
-        tally.add(votes, labels[sl])
-        probs[sl] = votes.probs
-    return probs, tally
+    return findings

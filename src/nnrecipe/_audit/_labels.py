@@ -14,7 +14,8 @@ from ._finding import Finding
 from ._regression import regression_targets
 from ._sections import ClassLabels, RegressionTargets, SequenceTargets
 from ._sequence import sequence_targets
-from ._split import LoadedSplit
+from ._split import RowIndex
+from ._targets import TargetScan
 
 __all__ = ["LabelAnalysis", "LabelTask", "analyse_labels"]
 
@@ -29,7 +30,7 @@ class LabelAnalysis:
     Attributes:
         task: ``"classification"``, ``"regression"``, ``"autoregressive"``,
             ``"per_position"`` or ``"none"`` (no labels).
-        classes: Per split, ``(m,)`` int64 class ids aligned with the split's rows, -1 where
+        classes: Per split, ``(m,)`` int32 class ids aligned with the split's rows, -1 where
             the label is missing, of the wrong type or out of range (classification only).
         num_classes: The number of classes (classification only).
         findings: Label faults.
@@ -43,25 +44,10 @@ class LabelAnalysis:
     summary: ClassLabels | RegressionTargets | SequenceTargets | None
 
 
-def _flat_labels(y: np.ndarray) -> np.ndarray | None:
-    """Labels as ``(m,)`` float64: squeezed, or one-hot decoded; ``None`` if neither."""
-    if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
-        return y.reshape(-1).astype(np.float64)
-    if y.ndim == 2 and y.dtype.kind in "biuf" and np.isin(y, (0, 1)).all() and (y.sum(1) == 1).all():
-        return y.argmax(1).astype(np.float64)
-    return None
-
-
-def _per_position(split: LoadedSplit) -> bool:
-    """One target per position of a 1-D sequence: ``y`` has the input's shape."""
-    y = split.y
-    return y is not None and len(split.shape) == 1 and split.shape[0] >= 2 and tuple(y.shape[1:]) == split.shape
-
-
-def _is_classification(v: np.ndarray, y: np.ndarray, task: LabelTask, named: bool) -> bool:
+def _is_classification(v: np.ndarray, kind: str, task: LabelTask, named: bool) -> bool:
     if task != "auto":
         return task == "classification"
-    if named or y.dtype.kind in "biu":
+    if named or kind in "biu":
         return True
     fin = v[np.isfinite(v)]
     integral = fin == np.round(fin)
@@ -71,52 +57,65 @@ def _is_classification(v: np.ndarray, y: np.ndarray, task: LabelTask, named: boo
 
 
 def analyse_labels(
-    splits: Mapping[str, LoadedSplit], *, task: LabelTask = "auto", num_classes: int | None = None, seed: int = 0
+    targets: Mapping[str, TargetScan],
+    index: Mapping[str, RowIndex],
+    sample: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    task: LabelTask = "auto",
+    num_classes: int | None = None,
+    class_names: list[str] | None = None,
 ) -> LabelAnalysis:
     """Check the labels of every split and summarise them.
 
     Args:
-        splits: The loaded splits, ``"train"`` first.
+        targets: Per split, its targets as the first pass kept them (splits without
+            targets are absent).
+        index: Per split, positions as passed of its usable rows.
+        sample: Sampled train ``(inputs, targets)`` rows, compared for sequence targets.
         task: Force the task; ``"auto"`` infers it from the train labels (targets that are
             the inputs one position ahead are next-token data, ``"autoregressive"``).
         num_classes: The number of classes, when known; labels outside ``[0, num_classes)``
             are then out of range. Otherwise the labels seen define the classes.
-        seed: Seed of the row sample compared for sequence targets.
+        class_names: Class names from folder names or CSV text labels.
 
     Returns:
         The analysis.
     """
-    train = splits["train"]
-    if train.y is None:
+    train = targets.get("train")
+    if train is None:
         return LabelAnalysis("none", {}, 0, [], None)
-    if _per_position(train):
-        sequence, found = sequence_targets(splits, declared=task == "autoregressive", seed=seed)
+    if train.form == "per_position":
+        sequence, found = sequence_targets(train, sample, declared=task == "autoregressive")
         return LabelAnalysis(sequence.task, {}, 0, found, sequence)
     findings: list[Finding] = []
     if task == "autoregressive":
         findings.append(
             Finding(
                 "sequence_targets", "warn",
-                f"task='autoregressive' was declared but train has one target per example (y of shape "
-                f"{tuple(train.y.shape)}), not one per input position; pass y with the inputs' shape "
-                f"{train.shape} (y = seq[1:] for x = seq[:-1]) or another task.",
+                f"task='autoregressive' was declared but train has one target per example (target shape "
+                f"{train.shape}), not one per input position; pass targets with the inputs' shape "
+                "(y = seq[1:] for x = seq[:-1]) or another task.",
             )
         )
         task = "auto"
-    flat = {name: _flat_labels(s.y) for name, s in splits.items() if s.y is not None}
-    v = flat["train"]
-    if v is None or not _is_classification(v, train.y, task, train.class_names is not None):
-        regression, more = regression_targets(splits)
+    v = train.values
+    one_label = train.form == "single" or train.one_hot
+    if v is None or not one_label or not _is_classification(v, train.kind, task, class_names is not None):
+        regression, more = regression_targets(targets, index)
         return LabelAnalysis("regression", {}, 0, findings + more, regression)
-    return _classification(splits, flat, num_classes, findings)
+    values = {n: t.values for n, t in targets.items() if t.values is not None and (t.form == "single" or t.one_hot)}
+    return _classification(values, index, num_classes, class_names, findings)
 
 
 def _classification(
-    splits: Mapping[str, LoadedSplit], flat: Mapping[str, np.ndarray | None], num_classes: int | None, findings: list[Finding]
+    flat: Mapping[str, np.ndarray],
+    index: Mapping[str, RowIndex],
+    num_classes: int | None,
+    names: list[str] | None,
+    findings: list[Finding],
 ) -> LabelAnalysis:
-    whole = {n: f[np.isfinite(f) & (f == np.round(f)) & (f >= 0)] for n, f in flat.items() if f is not None}
+    whole = {n: f[np.isfinite(f) & (f == np.round(f)) & (f >= 0)] for n, f in flat.items()}
     seen = int(max((w.max(initial=-1) for w in whole.values()), default=-1)) + 1
-    names = splits["train"].class_names
     codes: np.ndarray | None = None
     if num_classes is None and seen > _MAX_CLASS_ID:
         codes = np.unique(np.concatenate(list(whole.values())))
@@ -132,21 +131,19 @@ def _classification(
     C = num_classes if num_classes is not None else (len(codes) if codes is not None else max(seen, 1))
     missing, wrong_type, out_of_range = [], [], []
     classes: dict[str, np.ndarray] = {}
-    for name, s in splits.items():
-        f = flat.get(name)
-        if f is None:
-            continue
-        ids = np.full(len(f), -1, dtype=np.int64)
+    for name, f in flat.items():
+        ids = np.full(len(f), -1, dtype=np.int32)
         nan = ~np.isfinite(f)
         frac = np.isfinite(f) & (f != np.round(f))
         integral = np.isfinite(f) & ~frac
         g = np.searchsorted(codes, f) if codes is not None else f
         bad = integral & ((f < 0) | (g >= C))
         ok = integral & ~bad
-        ids[ok] = g[ok].astype(np.int64)
-        missing += [(name, int(i)) for i in s.index[nan]]
-        wrong_type += [(name, int(i)) for i in s.index[frac]]
-        out_of_range += [(name, int(i)) for i in s.index[bad]]
+        ids[ok] = g[ok].astype(np.int32)
+        where = index[name]
+        missing += [(name, int(i)) for i in where[np.flatnonzero(nan)]]
+        wrong_type += [(name, int(i)) for i in where[np.flatnonzero(frac)]]
+        out_of_range += [(name, int(i)) for i in where[np.flatnonzero(bad)]]
         classes[name] = ids
     if missing:
         findings.append(Finding("missing_labels", "error", f"{len(missing)} examples have no label (NaN or empty); drop them or label them.", missing))
@@ -163,5 +160,5 @@ def _classification(
         )
     counts = {s: np.bincount(ids[ids >= 0], minlength=C)[:C] for s, ids in classes.items()}
     summary = class_summary(counts, names)
-    findings += class_findings(summary, classes, {n: s.index for n, s in splits.items()})
+    findings += class_findings(summary, classes, index)
     return LabelAnalysis("classification", classes, C, findings, summary)

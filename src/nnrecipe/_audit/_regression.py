@@ -9,7 +9,8 @@ import numpy as np
 
 from ._finding import Finding
 from ._sections import RegressionTargets
-from ._split import LoadedSplit
+from ._split import RowIndex
+from ._targets import TargetScan
 
 __all__ = ["regression_targets"]
 
@@ -19,25 +20,25 @@ _CONSTANT = 1e-6
 _NEARLY_CONSTANT = 1e-3
 
 
-def regression_targets(splits: Mapping[str, LoadedSplit]) -> tuple[RegressionTargets, list[Finding]]:
+def regression_targets(
+    targets: Mapping[str, TargetScan], index: Mapping[str, RowIndex]
+) -> tuple[RegressionTargets, list[Finding]]:
     """Summarise regression targets per split and flag missing or constant ones."""
     findings: list[Finding] = []
     mean: dict[str, tuple[float, ...]] = {}
     std: dict[str, tuple[float, ...]] = {}
     missing: list[tuple[str, int]] = []
-    for name, s in splits.items():
-        if s.y is None:
-            continue
-        y = s.y.reshape(len(s.y), -1).astype(np.float64)
-        bad = ~np.isfinite(y).all(1)
-        missing += [(name, int(i)) for i in s.index[bad]]
-        good = y[~bad]
-        if len(good):
-            mean[name], std[name] = tuple(good.mean(0).tolist()), tuple(good.std(0).tolist())
+    rows: dict[str, int] = {}
+    for name, t in targets.items():
+        missing += [(name, int(i)) for i in index[name][t.missing_rows]]
+        m, s = t.moments()
+        if len(m):
+            mean[name], std[name] = tuple(m.tolist()), tuple(s.tolist())
+        rows[name] = len(index[name]) - len(t.missing_rows)
     if missing:
         findings.append(Finding("missing_labels", "error", f"{len(missing)} targets are NaN or infinite; drop or fix them.", missing))
     train_mean, train_std = np.asarray(mean.get("train", ())), np.asarray(std.get("train", ()))
-    if len(train_std) and len(splits["train"]) > 1:
+    if len(train_std) and rows.get("train", 0) > 1:
         findings += _constant(train_mean, train_std)
     section = RegressionTargets(
         task="regression",

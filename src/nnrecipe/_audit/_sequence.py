@@ -12,13 +12,12 @@ frequent tokens agree by accident).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 
 import numpy as np
 
 from ._finding import Finding
 from ._sections import SequenceTargets
-from ._split import LoadedSplit
+from ._targets import TargetScan
 
 __all__ = ["SequenceRelation", "relation_findings", "sequence_relation", "sequence_targets"]
 
@@ -135,36 +134,31 @@ def relation_findings(rel: SequenceRelation, *, declared: bool) -> list[Finding]
 
 
 def sequence_targets(
-    splits: Mapping[str, LoadedSplit], *, declared: bool, seed: int = 0
+    train: TargetScan, sample: tuple[np.ndarray, np.ndarray] | None, *, declared: bool
 ) -> tuple[SequenceTargets, list[Finding]]:
-    """The section for one target per position, from a sample of training rows.
+    """The section for one target per position.
 
     Args:
-        splits: The loaded splits; train's ``y`` has the shape of its inputs.
+        train: The training split's targets (their value counts).
+        sample: Sampled training rows ``(inputs (k, L), targets (k, L))``.
         declared: The user declared ``task="autoregressive"``.
-        seed: Seed of the row sample.
     """
-    train = splits["train"]
-    assert train.y is not None
-    rng = np.random.default_rng(seed)
-    rows = np.sort(rng.permutation(len(train))[:_SAMPLE_ROWS])
-    y = train.y[rows].reshape(len(rows), -1)
-    rel = sequence_relation(train.X[rows], y) if len(rows) else None
+    rel = None
+    if sample is not None and len(sample[0]):
+        X, y = sample
+        rel = sequence_relation(X[:_SAMPLE_ROWS], y[:_SAMPLE_ROWS].reshape(min(len(y), _SAMPLE_ROWS), -1))
     findings = relation_findings(rel, declared=declared) if rel is not None else []
-    targets = y[np.isfinite(y)] if y.dtype.kind == "f" else y.reshape(-1)
-    whole = targets[(targets == np.round(targets)) & (targets >= 0)].astype(np.int64)
     entropy: float | None = None
-    vocabulary = 0
-    if len(whole) and len(whole) == len(targets[targets >= 0]):
-        _, counts = np.unique(whole, return_counts=True)
+    if train.whole and train.vocabulary:
+        counts = np.asarray(list(train.vocabulary.values()), dtype=np.float64)
         p = counts / counts.sum()
-        vocabulary, entropy = len(counts), float(-(p * np.log(p)).sum())
+        entropy = float(-(p * np.log(p)).sum())
     next_token = declared or (rel is not None and rel.next_token)
     section = SequenceTargets(
         task="autoregressive" if next_token else "per_position",
         shift=None if rel is None else rel.shift,
         agreement={} if rel is None else dict(rel.agreement),
-        vocabulary=vocabulary,
+        vocabulary=len(train.vocabulary) if train.whole else 0,
         expected_init_loss=entropy,
     )
     return section, findings

@@ -37,7 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--task", choices=("auto", "classification", "regression", "autoregressive"), default="auto",
         help="what the labels are (default: inferred; next-token targets are recognised)",
     )
-    p.add_argument("--no-label-errors", action="store_true", help="skip the cross-validated baseline (faster)")
+    p.add_argument("--no-label-errors", action="store_true", help="skip the label baseline (faster)")
+    p.add_argument(
+        "--max-memory", default="2GiB", metavar="SIZE",
+        help="memory for the audit's own work, e.g. 1GiB; larger tables go to a temporary folder (default: 2GiB)",
+    )
     add_runs_dir(p)
     p.set_defaults(func=run)
 
@@ -48,14 +52,17 @@ def run(args: argparse.Namespace) -> int:
             "give an experiment file or --data PATH (not both): `nnrecipe audit examples/mnist1d.py` "
             "or `nnrecipe audit --data images/`"
         )
-    config = AuditConfig(task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors)
+    config = AuditConfig(
+        task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors,
+        label_column=args.label_column, max_memory=args.max_memory,
+    )
     if args.data is not None:
         if not Path(args.data).exists():
             raise DataError(f"--data {args.data!r} does not exist; pass a folder of images or a .csv file")
-        report = audit(args.data, label_column=args.label_column, config=config)
+        report = audit(args.data, config=config)
     else:
         exp = load_experiment(args.experiment)
-        report = audit(exp.train, val=exp.val, test=exp.test, label_column=args.label_column, config=config)
+        report = audit(exp.train, val=exp.val, test=exp.test, config=config)
     folder = _write(report, Path(args.runs_dir))
     console = Console()
     render_audit_summary(report, console)

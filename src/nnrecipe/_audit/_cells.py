@@ -1,0 +1,193 @@
+"""Nearest neighbours of a large split by cells: an inverted-file index whose lists live on disk.
+
+faiss k-means cuts the member split's representation into about ``sqrt(m)`` cells. Each row
+(member or query) is written once, with its vector, to the list of its nearest cell; lists
+are grouped into files that are read one at a time, so memory holds one group, whatever the
+number of rows. Within a cell, faiss computes exact distances (a matrix product) between
+every row and the cell's members: each query's ``k`` nearest members of its own cell.
+
+A near duplicate across a cell border is caught by a second, targeted pass: a row closer to
+the border with another cell than the near-duplicate threshold (the distance to the
+hyperplane between the two centroids, computed when the row was assigned) is compared with
+that cell's members too. Such rows are few, since the threshold is far below the typical
+neighbour distance, so near-duplicate recall needs no second probe for every row.
+
+Vectors are stored as float16 when the split is too large to hold them as float32 within the
+budget (their rounding is far below any near-duplicate threshold; recall is measured by
+``benchmarks/audit_scale.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ._budget import Budget
+from ._index import _faiss
+from ._join import Hits, Join, Sink
+from ._spool import Spool
+
+__all__ = ["CellJoin", "cell_count"]
+
+_PROBES = 4  # nearest centroids examined for cell borders
+_GROUPS = 256  # files the lists are spread over
+
+
+def cell_count(members: int, sample: int) -> int:
+    """About ``sqrt(members)`` cells, which balances assigning rows against searching cells,
+    and never fewer than 10 sampled rows per cell for k-means."""
+    return int(np.clip(round(np.sqrt(members)), 1, max(1, sample // 10)))
+
+
+class CellJoin(Join):
+    """The member split cut into cells; rows of any split searched within their cell.
+
+    Args:
+        member: The member split's number.
+        budget: Lists move to its folder when they outgrow their share.
+        sample: ``(s, dim)`` member vectors that k-means learns the cells from.
+        members: How many member rows will be added (sets the number of cells).
+        vectors: ``np.float32`` or ``np.float16``, how vectors are stored.
+        seed: Seed of k-means.
+    """
+
+    def __init__(self, member: int, budget: Budget, sample: np.ndarray, members: int, *, vectors: Any = np.float32, seed: int = 0) -> None:
+        super().__init__(member)
+        faiss = _faiss()
+        dim = sample.shape[1]
+        self.nlist = cell_count(members, len(sample))
+        kmeans = faiss.Kmeans(dim, self.nlist, niter=10, seed=seed, verbose=False, min_points_per_centroid=1, max_points_per_centroid=256)
+        kmeans.train(np.ascontiguousarray(sample, dtype=np.float32))
+        self.centroids = kmeans.centroids
+        self._quantizer = faiss.IndexFlatL2(dim)
+        self._quantizer.add(self.centroids)
+        self._record = np.dtype([("tag", np.int8), ("cell", np.int32), ("row", np.int64), ("margin", np.float32), ("vec", vectors, (dim,))])
+        self._groups_n = min(self.nlist, _GROUPS)
+        limit = max(budget.share(0.3) // self._groups_n, 1 << 12)
+        self._groups = [Spool(budget, self._record, 0, limit=limit, name=f"cells{g}") for g in range(self._groups_n)]
+        self._budget = budget
+
+    @property
+    def kind(self) -> str:
+        return f"cells: faiss k-means, {self.nlist} cells, exact distances within a cell, {np.dtype(self._record['vec'].base)} vectors"
+
+    def _probe(self, Z: np.ndarray, probes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest cells of each row and the distance to the border with each (0 for the first)."""
+        sq, cells = self._quantizer.search(np.ascontiguousarray(Z, dtype=np.float32), min(probes, self.nlist))
+        gap = np.linalg.norm(self.centroids[cells] - self.centroids[cells[:, :1]], axis=2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            margin = np.where(gap > 0, (sq - sq[:, :1]) / (2 * gap), np.inf)
+        margin[:, 0] = 0.0
+        return cells, margin
+
+    def add(self, tag: int, rows: np.ndarray, Z: np.ndarray) -> None:
+        cells, margin = self._probe(Z, _PROBES)
+        rec = np.empty(len(rows), self._record)
+        rec["tag"], rec["cell"], rec["row"], rec["vec"] = tag, cells[:, 0], rows, Z
+        rec["margin"] = margin[:, 1:].min(1) if margin.shape[1] > 1 else np.inf
+        self._scatter(rec)
+
+    def _scatter(self, rec: np.ndarray) -> None:
+        group = rec["cell"] % self._groups_n
+        order = np.argsort(group, kind="stable")
+        bounds = np.searchsorted(group[order], np.arange(self._groups_n + 1))
+        for g in np.flatnonzero(np.diff(bounds)):
+            self._groups[g].append(rec[order[bounds[g] : bounds[g + 1]]])
+
+    def _cells(self, table: Spool) -> Iterator[np.ndarray]:
+        """The records of each cell of one group."""
+        if not len(table):
+            return
+        rec = np.concatenate([part for _, part in table.chunks(1 << 20)])
+        rec = rec[np.argsort(rec["cell"], kind="stable")]
+        bounds = np.flatnonzero(np.diff(rec["cell"])) + 1
+        yield from np.split(rec, bounds)
+
+    def run(self, k: int, sink: Sink) -> None:
+        knn = _faiss().knn
+        for table in self._groups:
+            hits: list[Hits] = []
+            for cell in self._cells(table):
+                own = cell["tag"] == self.member
+                members = cell[own]
+                if len(members) == 0:
+                    continue
+                vecs = cell["vec"].astype(np.float32)
+                kk = min(k + 1, len(members))
+                sq, at = knn(vecs, vecs[own], kk)
+                ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
+                ids, sq = _without_self(ids, sq, np.where(own, cell["row"], -2), k)
+                for tag in np.unique(cell["tag"]):
+                    pick = cell["tag"] == tag
+                    hits.append(Hits(int(tag), cell["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0))))
+            _emit(hits, sink)
+
+    def run_boundaries(self, threshold: float, sink: Sink) -> None:
+        if threshold <= 0 or self.nlist < 2:
+            return
+        visits = [Spool(self._budget, self._record, 0, limit=1 << 24, name=f"visits{g}") for g in range(self._groups_n)]
+        for table in self._groups:
+            for _, rec in table.chunks(1 << 20):
+                near = rec[rec["margin"] < threshold]
+                if len(near) == 0:
+                    continue
+                cells, margin = self._probe(near["vec"].astype(np.float32), _PROBES)
+                for j in range(1, cells.shape[1]):
+                    go = margin[:, j] < threshold
+                    v = near[go].copy()
+                    v["cell"] = cells[go, j]
+                    for g in np.unique(v["cell"] % self._groups_n):
+                        visits[g].append(v[v["cell"] % self._groups_n == g])
+        knn = _faiss().knn
+        for g, table in enumerate(self._groups):
+            if not len(visits[g]):
+                continue
+            wanted = visits[g].read(0, len(visits[g]))
+            wanted = wanted[np.argsort(wanted["cell"], kind="stable")]
+            hits: list[Hits] = []
+            for cell in self._cells(table):
+                lo, hi = np.searchsorted(wanted["cell"], cell["cell"][0], side="left"), np.searchsorted(wanted["cell"], cell["cell"][0], side="right")
+                guests = wanted[lo:hi]
+                members = cell[cell["tag"] == self.member]
+                if len(guests) == 0 or len(members) == 0:
+                    continue
+                sq, at = knn(guests["vec"].astype(np.float32), members["vec"].astype(np.float32), min(2, len(members)))
+                ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
+                for tag in np.unique(guests["tag"]):
+                    pick = guests["tag"] == tag
+                    hits.append(Hits(int(tag), guests["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0)), home=False))
+            _emit(hits, sink)
+            visits[g].close()
+
+    def close(self) -> None:
+        for t in self._groups:
+            t.close()
+
+
+def _without_self(ids: np.ndarray, sq: np.ndarray, own: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Drop each query's own row (or its last hit when absent), keeping ``k`` columns."""
+    mine = ids == own[:, None]
+    mine[~mine.any(1), -1] = True
+    ids, sq = ids[~mine].reshape(len(ids), -1), sq[~mine].reshape(len(ids), -1)
+    if ids.shape[1] < k:
+        pad = k - ids.shape[1]
+        ids = np.pad(ids, ((0, 0), (0, pad)), constant_values=-1)
+        sq = np.pad(sq, ((0, 0), (0, pad)), constant_values=np.inf)
+    return ids, sq
+
+
+def _emit(hits: list[Hits], sink: Sink) -> None:
+    """One call per split for a group's hits."""
+    for tag in sorted({h.tag for h in hits}):
+        mine = [h for h in hits if h.tag == tag]
+        sink(
+            Hits(
+                tag,
+                np.concatenate([h.rows for h in mine]),
+                np.concatenate([h.ids for h in mine]),
+                np.concatenate([h.dist for h in mine]),
+                home=mine[0].home,
+            )
+        )

@@ -1,0 +1,101 @@
+"""Samples kept while streaming: uniform row samples, a few rows per class, and the extremes.
+
+Each row gets a pseudo-random key from its position and the seed (not from the order or size
+of the chunks); a sample of ``k`` rows is the ``k`` rows with the smallest keys, so it is a
+uniform sample without replacement, the same however the split was read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+__all__ = ["Extremes", "Reservoir", "row_keys"]
+
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def row_keys(index: np.ndarray, seed: int) -> np.ndarray:
+    """A uniform 64-bit key per position (splitmix64 of the position and the seed).
+
+    Example:
+        >>> row_keys(np.arange(3), 0).tolist() == row_keys(np.arange(3), 0).tolist()
+        True
+    """
+    z = np.asarray(index, dtype=np.uint64) + np.uint64((seed * 0x9E3779B97F4A7C15) % 2**64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@dataclasses.dataclass
+class Reservoir:
+    """At most ``size`` rows chosen uniformly: values, labels, positions and usable-row numbers.
+
+    Attributes:
+        X: ``(k, d)`` the sampled rows.
+        y: ``(k, ...)`` their labels, or ``None``.
+        index: ``(k,)`` positions as passed.
+        rows: ``(k,)`` usable-row numbers.
+    """
+
+    size: int
+    keys: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.uint64))
+    X: np.ndarray | None = None
+    y: np.ndarray | None = None
+    index: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+    rows: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def offer(self, keys: np.ndarray, X: np.ndarray, y: np.ndarray | None, index: np.ndarray, rows: np.ndarray) -> None:
+        """Consider a chunk's rows (``keys`` from :func:`row_keys`)."""
+        if self.size <= 0 or len(keys) == 0:
+            return
+        if len(self.keys) >= self.size:
+            take = keys < self.keys.max()
+            if not take.any():
+                return
+            keys, X, index, rows = keys[take], X[take], index[take], rows[take]
+            y = None if y is None else y[take]
+        all_keys = np.concatenate([self.keys, keys])
+        keep = np.argsort(all_keys, kind="stable")[: self.size]
+        self.keys = all_keys[keep]
+        self.X = (X if self.X is None else np.concatenate([self.X, X]))[keep].copy()
+        if y is not None:
+            self.y = (y if self.y is None else np.concatenate([self.y, y]))[keep].copy()
+        self.index = np.concatenate([self.index, index])[keep]
+        self.rows = np.concatenate([self.rows, rows])[keep]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclasses.dataclass
+class Extremes:
+    """The ``k`` lowest and ``k`` highest values of a statistic, with their rows' values.
+
+    Attributes:
+        low: ``(value, position, usable row, flat values)`` ascending.
+        high: The same, descending.
+    """
+
+    k: int
+    keep_rows: bool = True
+    low: list[tuple[float, int, int, np.ndarray | None]] = dataclasses.field(default_factory=list)
+    high: list[tuple[float, int, int, np.ndarray | None]] = dataclasses.field(default_factory=list)
+
+    def offer(self, values: np.ndarray, index: np.ndarray, rows: np.ndarray, X: np.ndarray | None) -> None:
+        """Consider a chunk's values (non-finite ones never count)."""
+        ok = np.flatnonzero(np.isfinite(values))
+        if len(ok) == 0:
+            return
+        order = ok[np.argsort(values[ok], kind="stable")]
+        for side, picks in ((self.low, order[: self.k]), (self.high, order[::-1][: self.k])):
+            side += [
+                (float(values[i]), int(index[i]), int(rows[i]), X[i].copy() if X is not None and self.keep_rows else None)
+                for i in picks
+            ]
+        # Ties keep the earliest position: the result does not depend on the chunking.
+        self.low = sorted(self.low, key=lambda t: (t[0], t[1]))[: self.k]
+        self.high = sorted(self.high, key=lambda t: (-t[0], t[1]))[: self.k]
