@@ -119,3 +119,30 @@ def test_a_text_feature_column_is_refused(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("colour,size,label\nred,1,0\nblue,2,1\nred,3,0\n")
     with pytest.raises(DataError, match=r"\['colour'\].*encode"):
         audit(tmp_path / "d.csv")
+
+
+def test_a_csv_read_in_chunks_numbers_class_names_in_sorted_order(tmp_path: Path, digits: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> None:
+    from nnrecipe._audit._budget import Budget
+
+    monkeypatch.setattr(Budget, "chunk_rows", lambda self, width: 7)
+    X, y = digits
+    names = ["zebra" if v % 2 else "ant" for v in y[:100]]  # "zebra" appears first in the file
+    _write_csv(tmp_path / "d.csv", X[:100], names)
+    report = audit(tmp_path / "d.csv", config=_FAST)
+    labels = report.summary.labels
+    assert isinstance(labels, ClassLabels) and labels.class_names == ("ant", "zebra")
+    assert labels.counts["train"] == (names.count("ant"), names.count("zebra"))
+
+
+def test_an_image_folder_is_read_in_chunks(tmp_path: Path, digits: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> None:
+    from nnrecipe._audit._budget import Budget
+
+    monkeypatch.setattr(Budget, "chunk_rows", lambda self, width: 13)
+    X, y = digits
+    paths = _write_folder(tmp_path, X[:80], y[:80])
+    (tmp_path / "digit5" / "broken.png").write_bytes(b"not an image")
+    Image.open(paths[3]).save(tmp_path / f"digit{y[3]}" / "zz-copy.png")
+    report = audit(tmp_path, config=_FAST)
+    assert len(report.find("unreadable").examples) == 1  # type: ignore[union-attr]
+    assert len(report.find("exact_duplicates").examples) == 2  # type: ignore[union-attr]
+    assert report.summary.splits["train"].examples == 82

@@ -38,9 +38,10 @@ def parse_size(size: int | str) -> int:
     text = str(size).strip().upper().replace(" ", "")
     number = text.rstrip("KMGIB")
     unit = text[len(number) :]
-    if unit not in _UNITS or not number:
-        raise ValueError(f"{size!r} is not a size; write bytes or a number with a unit, e.g. '2GiB' or '500MB'")
-    return int(float(number) * _UNITS[unit])
+    try:
+        return int(float(number) * _UNITS[unit])
+    except (KeyError, ValueError):
+        raise ValueError(f"{size!r} is not a size; write bytes or a number with a unit, e.g. '2GiB' or '500MB'") from None
 
 
 class Budget:

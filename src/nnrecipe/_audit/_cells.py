@@ -7,10 +7,12 @@ number of rows. Within a cell, faiss computes exact distances (a matrix product)
 every row and the cell's members: each query's ``k`` nearest members of its own cell.
 
 A near duplicate across a cell border is caught by a second, targeted pass: a row closer to
-the border with another cell than the near-duplicate threshold (the distance to the
-hyperplane between the two centroids, computed when the row was assigned) is compared with
-that cell's members too. Such rows are few, since the threshold is far below the typical
-neighbour distance, so near-duplicate recall needs no second probe for every row.
+the border with its second-nearest cell than the near-duplicate threshold (the distance to
+the hyperplane between the two centroids, computed when the row was assigned) is compared
+with that cell's members too. Only those rows pay for a second probe.
+
+Cells are searched in parallel on Python threads, faiss using one thread per call
+(``_threads``).
 
 Vectors are stored as float16 when the split is too large to hold them as float32 within the
 budget (their rounding is far below any near-duplicate threshold; recall is measured by
@@ -28,10 +30,10 @@ from ._budget import Budget
 from ._index import _faiss
 from ._join import Hits, Join, Sink
 from ._spool import Spool
+from ._threads import parallel_map, workers
 
 __all__ = ["CellJoin", "cell_count"]
 
-_PROBES = 4  # nearest centroids examined for cell borders
 _GROUPS = 256  # files the lists are spread over
 
 
@@ -83,10 +85,13 @@ class CellJoin(Join):
         return cells, margin
 
     def add(self, tag: int, rows: np.ndarray, Z: np.ndarray) -> None:
-        cells, margin = self._probe(Z, _PROBES)
+        parts = np.array_split(np.arange(len(Z)), min(workers(), max(1, len(Z) // 1024)))
+        probed = list(parallel_map(lambda at: self._probe(Z[at], 2), parts))
+        cells = np.concatenate([c for c, _ in probed])
+        margin = np.concatenate([m for _, m in probed])
         rec = np.empty(len(rows), self._record)
         rec["tag"], rec["cell"], rec["row"], rec["vec"] = tag, cells[:, 0], rows, Z
-        rec["margin"] = margin[:, 1:].min(1) if margin.shape[1] > 1 else np.inf
+        rec["margin"] = margin[:, 1] if margin.shape[1] > 1 else np.inf
         self._scatter(rec)
 
     def _scatter(self, rec: np.ndarray) -> None:
@@ -106,60 +111,65 @@ class CellJoin(Join):
         yield from np.split(rec, bounds)
 
     def run(self, k: int, sink: Sink) -> None:
-        knn = _faiss().knn
-        for table in self._groups:
-            hits: list[Hits] = []
-            for cell in self._cells(table):
-                own = cell["tag"] == self.member
-                members = cell[own]
-                if len(members) == 0:
-                    continue
-                vecs = cell["vec"].astype(np.float32)
-                kk = min(k + 1, len(members))
-                sq, at = knn(vecs, vecs[own], kk)
-                ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
-                ids, sq = _without_self(ids, sq, np.where(own, cell["row"], -2), k)
-                for tag in np.unique(cell["tag"]):
-                    pick = cell["tag"] == tag
-                    hits.append(Hits(int(tag), cell["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0))))
+        for hits in parallel_map(lambda table: self._join_group(table, k), self._groups):
             _emit(hits, sink)
+
+    def _join_group(self, table: Spool, k: int) -> list[Hits]:
+        """Every query of one group's cells against its cell's members."""
+        knn = _faiss().knn
+        hits: list[Hits] = []
+        for cell in self._cells(table):
+            own = cell["tag"] == self.member
+            members = cell[own]
+            if len(members) == 0:
+                continue
+            vecs = cell["vec"].astype(np.float32)
+            sq, at = knn(vecs, vecs[own], min(k + 1, len(members)))
+            ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
+            ids, sq = _without_self(ids, sq, np.where(own, cell["row"], -2), k)
+            for tag in np.unique(cell["tag"]):
+                pick = cell["tag"] == tag
+                hits.append(Hits(int(tag), cell["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0))))
+        return hits
 
     def run_boundaries(self, threshold: float, sink: Sink) -> None:
         if threshold <= 0 or self.nlist < 2:
             return
-        visits = [Spool(self._budget, self._record, 0, limit=1 << 24, name=f"visits{g}") for g in range(self._groups_n)]
+        visits = [Spool(self._budget, self._record, 0, limit=1 << 20, name=f"visits{g}") for g in range(self._groups_n)]
         for table in self._groups:
             for _, rec in table.chunks(1 << 20):
-                near = rec[rec["margin"] < threshold]
+                near = rec[rec["margin"] < threshold].copy()
                 if len(near) == 0:
                     continue
-                cells, margin = self._probe(near["vec"].astype(np.float32), _PROBES)
-                for j in range(1, cells.shape[1]):
-                    go = margin[:, j] < threshold
-                    v = near[go].copy()
-                    v["cell"] = cells[go, j]
-                    for g in np.unique(v["cell"] % self._groups_n):
-                        visits[g].append(v[v["cell"] % self._groups_n == g])
-        knn = _faiss().knn
-        for g, table in enumerate(self._groups):
-            if not len(visits[g]):
-                continue
-            wanted = visits[g].read(0, len(visits[g]))
-            wanted = wanted[np.argsort(wanted["cell"], kind="stable")]
-            hits: list[Hits] = []
-            for cell in self._cells(table):
-                lo, hi = np.searchsorted(wanted["cell"], cell["cell"][0], side="left"), np.searchsorted(wanted["cell"], cell["cell"][0], side="right")
-                guests = wanted[lo:hi]
-                members = cell[cell["tag"] == self.member]
-                if len(guests) == 0 or len(members) == 0:
-                    continue
-                sq, at = knn(guests["vec"].astype(np.float32), members["vec"].astype(np.float32), min(2, len(members)))
-                ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
-                for tag in np.unique(guests["tag"]):
-                    pick = guests["tag"] == tag
-                    hits.append(Hits(int(tag), guests["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0)), home=False))
+                near["cell"] = self._probe(near["vec"].astype(np.float32), 2)[0][:, 1]
+                group = near["cell"] % self._groups_n
+                for g in np.unique(group):
+                    visits[g].append(near[group == g])
+        todo = [(table, visits[g]) for g, table in enumerate(self._groups) if len(visits[g])]
+        for hits in parallel_map(lambda pair: self._visit_group(*pair), todo):
             _emit(hits, sink)
-            visits[g].close()
+        for v in visits:
+            v.close()
+
+    def _visit_group(self, table: Spool, guests: Spool) -> list[Hits]:
+        """The nearest members of each visited cell of one group, for its visitors."""
+        knn = _faiss().knn
+        wanted = guests.read(0, len(guests))
+        wanted = wanted[np.argsort(wanted["cell"], kind="stable")]
+        hits: list[Hits] = []
+        for cell in self._cells(table):
+            c = cell["cell"][0]
+            lo, hi = np.searchsorted(wanted["cell"], c, side="left"), np.searchsorted(wanted["cell"], c, side="right")
+            members = cell[cell["tag"] == self.member]
+            if hi == lo or len(members) == 0:
+                continue
+            visitors = wanted[lo:hi]
+            sq, at = knn(visitors["vec"].astype(np.float32), members["vec"].astype(np.float32), min(2, len(members)))
+            ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
+            for tag in np.unique(visitors["tag"]):
+                pick = visitors["tag"] == tag
+                hits.append(Hits(int(tag), visitors["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0)), home=False))
+        return hits
 
     def close(self) -> None:
         for t in self._groups:

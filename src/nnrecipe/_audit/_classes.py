@@ -3,6 +3,7 @@ training split lacks although validation or test has them."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -109,11 +110,19 @@ def class_findings(summary: ClassLabels, classes: Mapping[str, np.ndarray], inde
     return findings
 
 
+def _lower_tail_bound(t: int, n: int, p: float) -> float:
+    """Chernoff bound on ``P(X <= t)`` for ``X ~ Binomial(n, p)``, ``t < n p``: exp(-n KL(t/n || p)).
+
+    An upper bound on the tail, so a tiny value means the shortfall is certainly not chance.
+    """
+    a = t / n
+    kl = (a * math.log(a / p) if a > 0 else 0.0) + (1 - a) * math.log((1 - a) / (1 - p))
+    return math.exp(-n * kl)
+
+
 def _lacking_in_train(train: np.ndarray, held_out: Mapping[str, np.ndarray]) -> list[int]:
     """Classes with no train example but some held-out ones, or far fewer than the split sizes
     predict: train's share below a tenth of the held-out share, beyond binomial chance."""
-    from scipy.stats import binom
-
     lacking: set[int] = set()
     n_train = int(train.sum())
     for other in held_out.values():
@@ -123,6 +132,6 @@ def _lacking_in_train(train: np.ndarray, held_out: Mapping[str, np.ndarray]) -> 
         p_train = n_train / (n_train + n_other)  # a class's train share of its examples, if drawn alike
         for c in np.flatnonzero(other > 0):
             t, o = int(train[c]), int(other[c])
-            if t == 0 or t / n_train < _SHARE_RATIO * o / n_other and binom.cdf(t, t + o, p_train) < _TAIL:
+            if t == 0 or t / n_train < _SHARE_RATIO * o / n_other and _lower_tail_bound(t, t + o, p_train) < _TAIL:
                 lacking.add(int(c))
     return sorted(lacking)

@@ -90,12 +90,13 @@ class Extremes:
         ok = np.flatnonzero(np.isfinite(values))
         if len(ok) == 0:
             return
-        order = ok[np.argsort(values[ok], kind="stable")]
-        for side, picks in ((self.low, order[: self.k]), (self.high, order[::-1][: self.k])):
+        # Ties go to the earliest position at both ends: the result does not depend on the chunking.
+        low = ok[np.lexsort((index[ok], values[ok]))[: self.k]]
+        high = ok[np.lexsort((index[ok], -values[ok]))[: self.k]]
+        for side, picks in ((self.low, low), (self.high, high)):
             side += [
                 (float(values[i]), int(index[i]), int(rows[i]), X[i].copy() if X is not None and self.keep_rows else None)
                 for i in picks
             ]
-        # Ties keep the earliest position: the result does not depend on the chunking.
         self.low = sorted(self.low, key=lambda t: (t[0], t[1]))[: self.k]
         self.high = sorted(self.high, key=lambda t: (-t[0], t[1]))[: self.k]

@@ -21,6 +21,7 @@ from ._join import GRAPH_MAX, GraphJoin, Hits, Join
 from ._neighbors import NearestTable, Representation, calibrated_threshold
 from ._progress import Tracker
 from ._scan import Scan
+from ._threads import faiss_one_thread_each
 
 __all__ = ["Neighbourhood", "search"]
 
@@ -79,6 +80,14 @@ def search(
         k: Neighbours per query.
         seed: Seed of k-means.
     """
+    with faiss_one_thread_each():
+        return _search(scans, rep, budget, tracker, votes, k, seed)
+
+
+def _search(
+    scans: Sequence[Scan], rep: Representation, budget: Budget, tracker: Tracker,
+    votes: Callable[[Hits], None] | None, k: int, seed: int,
+) -> Neighbourhood:
     train = scans[0]
     joins = {s.name: _join(s, rep, budget, seed) for s in scans if s.finite.sum() >= 2}
     try:
