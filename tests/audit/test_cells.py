@@ -56,9 +56,10 @@ def test_near_copies_across_a_cell_border_are_found_by_the_border_pass(cloud: np
     Z[copies] = Z[src] + np.random.default_rng(1).normal(0, 0.03, size=(300, 8)).astype(np.float32)
     without, _, _ = _nearest(Z, Budget(1 << 30))
     found, _, _ = _nearest(Z, Budget(1 << 30), threshold=0.3)
-    assert (found.row[copies] == src).all() and (found.row[src] == copies).all()
+    # Every pair is found from at least one side (one side looks across a border).
+    assert ((found.row[copies] == src) | (found.row[src] == copies)).all()
     # Some pairs did straddle a border: the border pass is what found them.
-    assert (without.row[copies] != src).any()
+    assert ((without.row[copies] != src) & (without.row[src] != copies)).any()
 
 
 def test_queries_from_another_split_find_their_copies_in_the_members(cloud: np.ndarray) -> None:
@@ -83,7 +84,7 @@ def test_lists_on_disk_and_float16_vectors_give_the_same_neighbours(cloud: np.nd
 def test_the_audit_finds_the_same_planted_faults_through_cells(
     planted: Planted, monkeypatch: pytest.MonkeyPatch, dirty_report: AuditReport
 ) -> None:
-    monkeypatch.setattr("nnrecipe._audit._search.GRAPH_MAX", 100)
+    monkeypatch.setattr("nnrecipe._audit._search.EXACT_MAX", 100)
     report = audit((planted.X, planted.y), val=(planted.Xv, planted.yv), config=AuditConfig(label_errors=False))
     assert "cells" in report.summary.neighbors.index  # type: ignore[union-attr]
     assert train(planted.near) <= report.flagged("near_duplicates")

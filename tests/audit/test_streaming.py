@@ -35,7 +35,7 @@ def test_small_chunks_give_the_same_report(planted: Planted, dirty_report: Audit
 def test_tables_on_disk_give_the_same_report_and_the_folder_is_removed(
     planted: Planted, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("nnrecipe._audit._search.GRAPH_MAX", 100)  # cells, not the graph
+    monkeypatch.setattr("nnrecipe._audit._search.EXACT_MAX", 100)  # cells, not the exact join
     config = AuditConfig(work_dir=str(tmp_path), label_errors=False)
     in_memory = audit((planted.X, planted.y), val=(planted.Xv, planted.yv), config=config)
     spilled: list[bool] = []

@@ -146,6 +146,8 @@ def _audit(
             targets, index, sample, task=cfg.task, num_classes=cfg.num_classes, class_names=tr.source.class_names
         )
         findings += labels.findings
+        for t in targets.values():
+            t.release()
     with tracker.phase("exact duplicates"):
         findings += exact_duplicates(scans, hashes, labels.classes)
     hashes.close()

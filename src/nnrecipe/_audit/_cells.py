@@ -9,7 +9,8 @@ every row and the cell's members: each query's ``k`` nearest members of its own 
 A near duplicate across a cell border is caught by a second, targeted pass: a row closer to
 the border with its second-nearest cell than the near-duplicate threshold (the distance to
 the hyperplane between the two centroids, computed when the row was assigned) is compared
-with that cell's members too. Only those rows pay for a second probe.
+with that cell's members too. Only those rows pay for a second probe, and of two members on
+either side of a border only one looks across (the pair is found once either way).
 
 Cells are searched in parallel on Python threads, faiss using one thread per call
 (``_threads``).
@@ -60,12 +61,15 @@ class CellJoin(Join):
         faiss = _faiss()
         dim = sample.shape[1]
         self.nlist = cell_count(members, len(sample))
-        kmeans = faiss.Kmeans(dim, self.nlist, niter=10, seed=seed, verbose=False, min_points_per_centroid=1, max_points_per_centroid=256)
+        # 64 sampled rows per cell are plenty to place cells that only partition the search.
+        kmeans = faiss.Kmeans(dim, self.nlist, niter=10, seed=seed, verbose=False, min_points_per_centroid=1, max_points_per_centroid=64)
         kmeans.train(np.ascontiguousarray(sample, dtype=np.float32))
         self.centroids = kmeans.centroids
         self._quantizer = faiss.IndexFlatL2(dim)
         self._quantizer.add(self.centroids)
-        self._record = np.dtype([("tag", np.int8), ("cell", np.int32), ("row", np.int64), ("margin", np.float32), ("vec", vectors, (dim,))])
+        self._record = np.dtype(
+            [("tag", np.int8), ("cell", np.int32), ("second", np.int32), ("row", np.int64), ("margin", np.float32), ("vec", vectors, (dim,))]
+        )
         self._groups_n = min(self.nlist, _GROUPS)
         limit = max(budget.share(0.3) // self._groups_n, 1 << 12)
         self._groups = [Spool(budget, self._record, 0, limit=limit, name=f"cells{g}") for g in range(self._groups_n)]
@@ -91,6 +95,7 @@ class CellJoin(Join):
         margin = np.concatenate([m for _, m in probed])
         rec = np.empty(len(rows), self._record)
         rec["tag"], rec["cell"], rec["row"], rec["vec"] = tag, cells[:, 0], rows, Z
+        rec["second"] = cells[:, 1] if cells.shape[1] > 1 else -1
         rec["margin"] = margin[:, 1] if margin.shape[1] > 1 else np.inf
         self._scatter(rec)
 
@@ -138,10 +143,13 @@ class CellJoin(Join):
         visits = [Spool(self._budget, self._record, 0, limit=1 << 20, name=f"visits{g}") for g in range(self._groups_n)]
         for table in self._groups:
             for _, rec in table.chunks(1 << 20):
-                near = rec[rec["margin"] < threshold].copy()
+                # A pair of members straddling a border needs one look across, not two: only
+                # the side whose cell has the lower number visits (queries always do).
+                one_side = (rec["tag"] != self.member) | (rec["cell"] < rec["second"])
+                near = rec[(rec["margin"] < threshold) & one_side].copy()
                 if len(near) == 0:
                     continue
-                near["cell"] = self._probe(near["vec"].astype(np.float32), 2)[0][:, 1]
+                near["cell"] = near["second"]
                 group = near["cell"] % self._groups_n
                 for g in np.unique(group):
                     visits[g].append(near[group == g])

@@ -1,10 +1,10 @@
 """Nearest neighbours among one split's examples, for queries from any split: the interface,
-and the in-memory implementation for splits small enough for a faiss HNSW graph.
+and the exact in-memory implementation for small splits.
 
 A join is filled chunk by chunk (``add``), then ``run`` reports each query's ``k`` nearest
 members in batches of :class:`Hits`, never the query itself. ``run_boundaries`` adds the
 hits an approximate index may have missed near the borders of its cells, for queries whose
-nearest member could be closer than ``threshold`` (a no-op for the graph).
+nearest member could be closer than ``threshold`` (a no-op for the exact join).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from ._budget import Budget
 from ._index import NeighborIndex
 from ._spool import Spool
 
-__all__ = ["GRAPH_MAX", "GraphJoin", "Hits", "Join"]
+__all__ = ["EXACT_MAX", "ExactJoin", "Hits", "Join"]
 
-# Member splits up to this many rows are joined through a faiss HNSW graph in memory; larger
-# ones through cells kept on disk when needed (``_cells``).
-GRAPH_MAX = 20_000
+# Member splits up to this many rows are compared pair by pair in memory; larger ones
+# through cells (``_cells``), kept on disk when needed.
+EXACT_MAX = 5_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,8 +75,8 @@ class Join(abc.ABC):
         """Free memory and files."""
 
 
-class GraphJoin(Join):
-    """All members in memory, searched with a faiss HNSW graph (close to exact)."""
+class ExactJoin(Join):
+    """All members in memory, every query compared with every member."""
 
     def __init__(self, member: int, budget: Budget) -> None:
         super().__init__(member)
@@ -87,7 +87,7 @@ class GraphJoin(Join):
 
     @property
     def kind(self) -> str:
-        return "faiss HNSW graph"
+        return "exact: every pair compared (faiss IndexFlatL2)"
 
     def add(self, tag: int, rows: np.ndarray, Z: np.ndarray) -> None:
         if tag == self.member:

@@ -30,7 +30,7 @@ class LabelAnalysis:
     Attributes:
         task: ``"classification"``, ``"regression"``, ``"autoregressive"``,
             ``"per_position"`` or ``"none"`` (no labels).
-        classes: Per split, ``(m,)`` int32 class ids aligned with the split's rows, -1 where
+        classes: Per split, ``(m,)`` int16 (int32 beyond 32,767 classes) class ids aligned with the split's rows, -1 where
             the label is missing, of the wrong type or out of range (classification only).
         num_classes: The number of classes (classification only).
         findings: Label faults.
@@ -131,15 +131,16 @@ def _classification(
     C = num_classes if num_classes is not None else (len(codes) if codes is not None else max(seen, 1))
     missing, wrong_type, out_of_range = [], [], []
     classes: dict[str, np.ndarray] = {}
+    small = np.int16 if C < 2**15 else np.int32  # a few bytes per example, for tens of millions
     for name, f in flat.items():
-        ids = np.full(len(f), -1, dtype=np.int32)
+        ids = np.full(len(f), -1, dtype=small)
         nan = ~np.isfinite(f)
         frac = np.isfinite(f) & (f != np.round(f))
         integral = np.isfinite(f) & ~frac
         g = np.searchsorted(codes, f) if codes is not None else f
         bad = integral & ((f < 0) | (g >= C))
         ok = integral & ~bad
-        ids[ok] = g[ok].astype(np.int32)
+        ids[ok] = g[ok].astype(small)
         where = index[name]
         missing += [(name, int(i)) for i in where[np.flatnonzero(nan)]]
         wrong_type += [(name, int(i)) for i in where[np.flatnonzero(frac)]]

@@ -86,7 +86,8 @@ class Representation:
         return rep
 
     def _standardise(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale).astype(np.float32)
+        # float32 throughout: a float64 copy of every chunk would double its memory.
+        return (x - self.mean.astype(np.float32)) / self.scale.astype(np.float32)
 
     def transform(self, X: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
         """Embed ``X`` chunk by chunk; the output is ``(m, k)`` float32."""

@@ -52,20 +52,43 @@ class Reservoir:
         """Consider a chunk's rows (``keys`` from :func:`row_keys`)."""
         if self.size <= 0 or len(keys) == 0:
             return
-        if len(self.keys) >= self.size:
-            take = keys < self.keys.max()
-            if not take.any():
-                return
-            keys, X, index, rows = keys[take], X[take], index[take], rows[take]
-            y = None if y is None else y[take]
-        all_keys = np.concatenate([self.keys, keys])
-        keep = np.argsort(all_keys, kind="stable")[: self.size]
-        self.keys = all_keys[keep]
-        self.X = (X if self.X is None else np.concatenate([self.X, X]))[keep].copy()
-        if y is not None:
-            self.y = (y if self.y is None else np.concatenate([self.y, y]))[keep].copy()
-        self.index = np.concatenate([self.index, index])[keep]
-        self.rows = np.concatenate([self.rows, rows])[keep]
+        if len(keys) > self.size:  # only the smallest keys of the chunk can enter
+            pre = np.argpartition(keys, self.size - 1)[: self.size]
+            keys, X, index, rows = keys[pre], X[pre], index[pre], rows[pre]
+            y = None if y is None else y[pre]
+        if len(self.keys) < self.size:  # filling up: keep everything offered, then trim
+            all_keys = np.concatenate([self.keys, keys])
+            keep = np.argsort(all_keys, kind="stable")[: self.size]
+            self.keys = all_keys[keep]
+            self.X = (X if self.X is None else np.concatenate([self.X, X]))[keep]
+            if y is not None:
+                self.y = (y if self.y is None else np.concatenate([self.y, y]))[keep]
+            self.index = np.concatenate([self.index, index])[keep]
+            self.rows = np.concatenate([self.rows, rows])[keep]
+            return
+        take = np.flatnonzero(keys < self.keys.max())
+        if len(take) == 0:
+            return
+        # Full: new rows with smaller keys replace the largest kept ones, in place (copying
+        # the whole sample for every chunk would cost more than the rest of the pass).
+        merged = np.concatenate([self.keys, keys[take]])
+        keep = np.argpartition(merged, self.size - 1)[: self.size]
+        incoming = take[keep[keep >= self.size] - self.size]
+        slots = np.setdiff1d(np.arange(self.size), keep[keep < self.size], assume_unique=True)
+        self.keys[slots] = keys[incoming]
+        assert self.X is not None
+        self.X[slots] = X[incoming]
+        if y is not None and self.y is not None:
+            self.y[slots] = y[incoming]
+        self.index[slots] = index[incoming]
+        self.rows[slots] = rows[incoming]
+
+    def finish(self) -> None:
+        """Order the sample by position (the order samples are used in)."""
+        order = np.argsort(self.index, kind="stable")
+        self.keys, self.index, self.rows = self.keys[order], self.index[order], self.rows[order]
+        self.X = None if self.X is None else self.X[order]
+        self.y = None if self.y is None else self.y[order]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -90,13 +113,23 @@ class Extremes:
         ok = np.flatnonzero(np.isfinite(values))
         if len(ok) == 0:
             return
-        # Ties go to the earliest position at both ends: the result does not depend on the chunking.
-        low = ok[np.lexsort((index[ok], values[ok]))[: self.k]]
-        high = ok[np.lexsort((index[ok], -values[ok]))[: self.k]]
-        for side, picks in ((self.low, low), (self.high, high)):
+        low, high = _smallest(values[ok], self.k), _smallest(-values[ok], self.k)
+        for side, picks in ((self.low, ok[low]), (self.high, ok[high])):
             side += [
                 (float(values[i]), int(index[i]), int(rows[i]), X[i].copy() if X is not None and self.keep_rows else None)
                 for i in picks
             ]
         self.low = sorted(self.low, key=lambda t: (t[0], t[1]))[: self.k]
         self.high = sorted(self.high, key=lambda t: (-t[0], t[1]))[: self.k]
+
+
+def _smallest(v: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` smallest values, ties to the earliest position (so a chunked
+    stream gives the same answer as one chunk); linear time, not a sort of the chunk."""
+    if len(v) > k:
+        kth = np.partition(v, k - 1)[k - 1]
+        below = np.flatnonzero(v < kth)
+        picks = np.concatenate([below, np.flatnonzero(v == kth)[: k - len(below)]])
+    else:
+        picks = np.arange(len(v))
+    return picks[np.lexsort((picks, v[picks]))]

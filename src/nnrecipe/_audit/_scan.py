@@ -130,6 +130,9 @@ def scan(
         _sample(out, chunk.X, chunk.y, chunk.index, rows, cs.values, cs.finite, seed, train)
         row += b
         advance(b)
+    for r in (out.sample, out.stat_sample, out.leak_sample, *out.per_class.values()):
+        if r is not None:
+            r.finish()
     out.finite = np.concatenate(finite) if finite else np.zeros(0, bool)
     out.index = RowIndex(source.n_total, np.asarray([b.index for b in source.broken], dtype=np.int64))
     if out.targets is not None and out.targets.values is not None:
@@ -143,7 +146,8 @@ def _sample(
 ) -> None:
     """Offer a chunk to the samples and extremes (finite rows only)."""
     keys = row_keys(index, seed)
-    f = np.flatnonzero(finite)
+    # Usually every row is finite: no copies of the chunk then.
+    f = slice(None) if finite.all() else np.flatnonzero(finite)
     fy = None if y is None else y[f]
     out.sample.offer(keys[f], X[f], fy, index[f], rows[f])
     out.stat_sample.offer(keys, values, None, index, rows)
@@ -152,8 +156,9 @@ def _sample(
     if not train:
         return
     assert out.leak_sample is not None
-    out.leak_sample.offer(keys[f], X[f][:, out.leak_features], fy, index[f], rows[f])
-    if fy is None or len(f) == 0 or out.targets is None or out.targets.form == "per_position":
+    narrow = X[f] if len(out.leak_features) == X.shape[1] else X[f][:, out.leak_features]
+    out.leak_sample.offer(keys[f], narrow, fy, index[f], rows[f])
+    if fy is None or len(fy) == 0 or out.targets is None or out.targets.form == "per_position":
         return
     flat = fy.reshape(len(fy), -1)
     label = flat[:, 0].astype(np.float64) if out.targets.form == "single" else flat.argmax(1).astype(np.float64)

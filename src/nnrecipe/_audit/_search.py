@@ -3,7 +3,7 @@ each example's nearest neighbour (and the label votes).
 
 Train is joined with itself and with val and test (their rows query train's index); val
 and test are also joined with themselves for their own near duplicates. A split of up to
-``GRAPH_MAX`` rows is searched in memory through a faiss graph, a larger one through cells
+``EXACT_MAX`` rows is searched exactly in memory, a larger one through cells
 (``_cells``), whose lists move to disk when they outgrow the budget.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from .._core._errors import DataError
 from ._budget import Budget
 from ._cells import CellJoin
-from ._join import GRAPH_MAX, GraphJoin, Hits, Join
+from ._join import EXACT_MAX, ExactJoin, Hits, Join
 from ._neighbors import NearestTable, Representation, calibrated_threshold
 from ._progress import Tracker
 from ._scan import Scan
@@ -51,8 +51,8 @@ class Neighbourhood:
 
 def _join(scan: Scan, rep: Representation, budget: Budget, seed: int) -> Join:
     finite = int(scan.finite.sum())
-    if finite <= GRAPH_MAX:
-        return GraphJoin(scan.tag, budget)
+    if finite <= EXACT_MAX:
+        return ExactJoin(scan.tag, budget)
     # Only a large split embeds its sample twice: k-means learns the cells from it.
     sample = rep.transform(scan.sample.X) if scan.sample.X is not None else np.zeros((0, 1), np.float32)
     fits = finite * sample.shape[1] * 4 <= budget.share(0.3)

@@ -85,18 +85,23 @@ def chunk_stats(x: np.ndarray, keys: np.ndarray | None = None) -> ChunkStats:
     finite = np.isfinite(x).all(1)
     values = np.empty((b, len(STAT_NAMES)), dtype=np.float32)
     with np.errstate(invalid="ignore", over="ignore"):  # NaN/Inf rows get NaN stats
-        x64 = x.astype(np.float64)
-        values[:, 0] = x64.mean(1)
-        values[:, 1] = x64.std(1)
-        values[:, 2] = np.sqrt(np.einsum("ij,ij->i", x64, x64))
-        values[:, 3] = x64.min(1)
-        values[:, 4] = x64.max(1)
+        # Sums in float64 over the float32 values: no float64 copy of the chunk.
+        total = x.sum(1, dtype=np.float64)
+        squares = np.square(x).sum(1, dtype=np.float64)
+        mean = total / max(d, 1)
+        values[:, 0] = mean
+        values[:, 1] = np.sqrt(np.maximum(squares / max(d, 1) - mean**2, 0.0))
+        values[:, 2] = np.sqrt(squares)
+        values[:, 3] = x.min(1)
+        values[:, 4] = x.max(1)
     # Length up to the last non-zero value: the unpadded length of a padded sequence.
     nonzero = x != 0
     values[:, 5] = np.where(nonzero.any(1), d - np.argmax(nonzero[:, ::-1], axis=1), 0)
     values[~finite] = np.nan
     bits = (x + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # +0.0 maps -0.0 to 0.0
-    hashes = np.stack([(bits * keys[0]).sum(1, dtype=np.uint64), (bits * keys[1]).sum(1, dtype=np.uint64)], axis=1)
+    # An integer matrix product wraps modulo 2**64 like the sum of products it replaces, and
+    # runs several times faster than multiplying and summing separately.
+    hashes = bits @ keys.T
     return ChunkStats(values=values, finite=finite, hashes=hashes)
 
 

@@ -92,6 +92,11 @@ class TargetScan:
         """Replace the per-row values (final labels of a CSV read in one pass)."""
         self._values = [values]
 
+    def release(self) -> None:
+        """Drop the per-row values once the labels are analysed (class ids replace them)."""
+        self._values = [np.zeros(0)]
+        self.missing = []
+
     @property
     def missing_rows(self) -> np.ndarray:
         """Rows whose target is not finite."""
