@@ -92,7 +92,7 @@ def write_memmap(folder: Path, n: int, d: int = 64, *, seed: int = 0) -> Path:
     src, near, esrc, exact, lsrc, nsrc = (slots[i * k : (i + 1) * k] for i in range(6))
     val_slots = train_n + rng.choice(n - train_n, size=2 * k, replace=False)
     leak_exact, leak_near = val_slots[:k], val_slots[k:]
-    noise = lambda m: rng.normal(0, 0.01, size=(m, d)).astype(np.float32)  # noqa: E731
+    noise = lambda m: rng.normal(0, 0.01, size=(m, d)).astype(np.float32)
     X[near] = X[src] + noise(k)
     X[exact] = X[esrc]
     X[leak_exact] = X[lsrc]
@@ -120,7 +120,7 @@ def run_memmap(folder: str, max_memory: str) -> dict[str, Any]:
     report = audit((X[:t], y[:t]), val=(X[t:], y[t:]), config=AuditConfig(label_errors=False, max_memory=max_memory))
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     found = {k: {i for _, i in report.flagged(k)} for k in ("near_duplicates", "exact_duplicates", "leakage", "near_leakage")}
-    recall = lambda kind, ids: float(np.mean([i in found[kind] for i in ids]))  # noqa: E731
+    recall = lambda kind, ids: float(np.mean([i in found[kind] for i in ids]))
     return {
         "seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib(),
         "recall": {
@@ -185,7 +185,7 @@ def run_images(folder: str, max_memory: str) -> dict[str, Any]:
     report = audit(folder, config=AuditConfig(label_errors=False, max_memory=max_memory))
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     files = ImageFolderSource(Path(folder), "train").files  # the same sorted order as the audit's
-    named = lambda kind: {str(files[i]) for _, i in report.flagged(kind)}  # noqa: E731
+    named = lambda kind: {str(files[i]) for _, i in report.flagged(kind)}
     found = {"corrupt": named("unreadable"), "copies": named("exact_duplicates"), "odd": named("wrong_shape")}
     return {
         "seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib(), "files": len(files),
