@@ -77,3 +77,18 @@ def test_an_interrupted_cli_audit_exits_130_and_writes_nothing(
     err = capsys.readouterr().err
     assert "audit interrupted" in err and "in phase 'neighbours'" in err and "read train" in err
     assert not (tmp_path / "runs").exists()
+
+
+def test_on_a_terminal_the_bar_shows_the_phase_and_the_time_left(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from nnrecipe._cli._audit import PhaseBar
+
+    buf = io.StringIO()
+    X, y = digits
+    with PhaseBar(Console(file=buf, force_terminal=True, width=120)) as bar:
+        audit((X, y), config=AuditConfig(label_errors=False), progress=bar)
+    text = buf.getvalue()
+    assert "audit" in text and "read train" in text and "left" in text

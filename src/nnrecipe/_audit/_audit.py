@@ -82,7 +82,8 @@ def audit(
     """Look through every split for the faults that make networks learn the wrong thing.
 
     Data of any size is read in chunks, twice; memory stays within ``config.max_memory``
-    plus a few bytes per example (tables beyond it go to a temporary folder, removed after).
+    plus about 20 bytes per example (tables beyond it go to a temporary folder, removed
+    after; see ``_budget`` for the bound).
 
     Args:
         train: Training data: ``(X, y)`` arrays (memory-mapped ones too) or tensors, a

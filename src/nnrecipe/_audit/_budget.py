@@ -4,8 +4,18 @@
 per-example results, the representation, the neighbour search). Tables start in memory and
 move to a temporary folder on disk when they outgrow their share, so the same code serves a
 few thousand examples (nothing touches the disk) and tens of millions (everything streams).
-What stays in memory per example is a handful of bytes (class id, nearest distance and
-neighbour, finite flag), which is why peak memory barely depends on the number of rows.
+What stays in memory per example is a handful of bytes, which is why peak memory barely
+depends on the number of rows. The bound, for ``m`` examples:
+
+    peak <= libraries (about 0.4 GB) + the data the caller holds in memory
+            + max_memory (2 GiB by default) + about 20 bytes x m
+
+where the 20 bytes are a finite flag (1), a class id (2, or 4 beyond 32,767 classes), the
+nearest neighbour's distance and row within the split (8) and, for val/test examples, the
+nearest training example's (8); while the first pass reads them, the labels take 8 more.
+At 10 million examples that is about 0.2 GB. The working set only reaches ``max_memory``
+when the data needs it: tables beyond their share (statistics 5%, hashes 10%, cell lists
+30%, label votes 10% each, samples 5%) move to disk, chunks hold at most 32 MiB of values.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def split_folders(root: Path) -> dict[str, Path]:
     return found if "train" in found else {}
 
 
-def _decode(path: Path) -> np.ndarray:
+def _decode(path: str) -> np.ndarray:
     try:
         from PIL import Image
     except ImportError as e:  # pragma: no cover - pillow ships with matplotlib
@@ -50,10 +50,10 @@ class ImageFolderSource(Source):
     def __init__(self, root: Path, name: str) -> None:
         super().__init__(name)
         self.class_names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-        self.files: list[Path] = []
+        self.files: list[str] = []  # strings, not Paths: a third of the memory per file
         labels: list[int] = []
         for c, cls in enumerate(self.class_names):
-            found = [f for f in sorted((root / cls).rglob("*")) if f.suffix.lower() in IMAGE_SUFFIXES]
+            found = [str(f) for f in sorted((root / cls).rglob("*")) if f.suffix.lower() in IMAGE_SUFFIXES]
             self.files += found
             labels += [c] * len(found)
         if not self.files:

@@ -16,9 +16,10 @@ Verdicts, calibrated on sklearn digits and MNIST-1D with 0-50% of labels flipped
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -42,21 +43,33 @@ _HIGH_NOISE = 0.15
 _MIN_LABELLED = 30
 
 
-def _checked_probs(given: Any, name: str, C: int, n: int) -> np.ndarray:
+def _user_probs(given: Any, name: str, C: int, index: RowIndex, rows: np.ndarray, chunk: int = 1 << 16) -> Probs:
+    """The user's probabilities for these usable rows, checked and read in chunks.
+
+    Raises:
+        DataError: Not one row of ``C`` probabilities per example.
+    """
     from .._core._errors import DataError
 
-    probs = np.asarray(given, dtype=np.float64)
-    if probs.ndim != 2 or probs.shape[1] != C or len(probs) < n:
+    probs = given if isinstance(given, np.ndarray) else np.asarray(given)
+    if probs.ndim != 2 or probs.shape[1] != C or len(probs) < index.n_total:
         raise DataError(
             f"pred_probs[{name!r}] has shape {probs.shape}; expected (examples in {name}, {C}): one "
             "row of class probabilities per example, in the split's order"
         )
-    if not np.allclose(probs.sum(1), 1.0, atol=1e-3) or (probs < 0).any():
-        raise DataError(
-            f"pred_probs[{name!r}] rows must be probabilities (non-negative, summing to 1); "
-            "apply softmax to logits: `torch.softmax(logits, dim=1)`"
-        )
-    return probs
+
+    def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        for lo in range(0, len(rows), chunk):
+            r = rows[lo : lo + chunk]
+            p = np.asarray(probs[index[r]], dtype=np.float64)
+            if not np.allclose(p.sum(1), 1.0, atol=1e-3) or (p < 0).any():
+                raise DataError(
+                    f"pred_probs[{name!r}] rows must be probabilities (non-negative, summing to 1); "
+                    "apply softmax to logits: `torch.softmax(logits, dim=1)`"
+                )
+            yield r, p
+
+    return Probs(chunks, small=len(rows) * C * 8 <= 1 << 28)
 
 
 def _issues(labels: np.ndarray, probs: np.ndarray) -> np.ndarray:
@@ -123,6 +136,16 @@ class LabelVotes:
         self.probs[name][0].append(hits.rows[ok])
         self.probs[name][1].append(votes.probs)
 
+    def table(self, name: str) -> Probs:
+        """The votes' probabilities of one split."""
+        rows_t, probs_t = self.probs[name]
+
+        def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            for (_, r), (_, p) in zip(rows_t.chunks(1 << 16), probs_t.chunks(1 << 16)):
+                yield r, p.astype(np.float64)
+
+        return Probs(chunks, small=not probs_t.on_disk)
+
     def close(self) -> None:
         for spools in self.probs.values():
             for sp in spools:
@@ -161,12 +184,9 @@ def judge_labels(
         if labelled < _MIN_LABELLED:
             continue
         if name in pred_probs:
-            rows = np.flatnonzero(ids >= 0)
-            probs = _checked_probs(pred_probs[name], name, num_classes, index[name].n_total)[index[name][rows]]
+            probs = _user_probs(pred_probs[name], name, num_classes, index[name], np.flatnonzero(ids >= 0))
+            ranked, suggested, out["agreement"][name] = _ranked(probs, ids, num_classes)
             out["method"][name] = "user pred_probs"
-            out["agreement"][name] = float((probs.argmax(1) == ids[rows]).mean())
-            issues = _issues(ids[rows], probs)
-            ranked, suggested = rows[issues], probs[issues].argmax(1)
         elif votes is not None and name in votes.tallies:
             tally = votes.tallies[name]
             out["method"][name] = f"{VOTE_K}-nearest-neighbour vote on train"
@@ -179,7 +199,7 @@ def judge_labels(
             out["noise_rate"][name] = tally.noise_rate
             if tally.noise_rate >= _HIGH_NOISE:
                 noisy.append(name)
-            ranked, suggested = _ranked(votes.probs[name], ids, num_classes)
+            ranked, suggested, _ = _ranked(votes.table(name), ids, num_classes)
         else:
             continue
         out["flagged"][name] = len(ranked)
@@ -198,27 +218,45 @@ def judge_labels(
     return findings, LabelErrorSummary(**out, skipped=skipped)
 
 
-def _ranked(probs: tuple[Spool, Spool], ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows ranked as label issues and their suggested classes: cleanlab's filter in memory,
-    its batched ``LabelInspector`` (two passes over the stored votes) when they are on disk."""
-    rows_t, probs_t = probs
-    if not probs_t.on_disk:
-        rows, p = rows_t.array(), probs_t.array().astype(np.float64)
-        order = np.argsort(rows)
+@dataclasses.dataclass(frozen=True)
+class Probs:
+    """Out-of-sample probabilities of the labelled rows of a split, read in chunks.
+
+    Attributes:
+        chunks: Called once per pass; yields ``(rows, probabilities)``.
+        small: They fit in memory at once (cleanlab's filter), else they are streamed
+            (cleanlab's batched ``LabelInspector``).
+    """
+
+    chunks: Callable[[], Iterator[tuple[np.ndarray, np.ndarray]]]
+    small: bool
+
+
+def _ranked(probs: Probs, ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Rows ranked as label issues, their suggested classes, and the share of rows whose
+    most probable class is the given label."""
+    if probs.small:
+        parts = list(probs.chunks())
+        rows = np.concatenate([r for r, _ in parts])
+        p = np.concatenate([q for _, q in parts]).astype(np.float64)
+        order = np.argsort(rows, kind="stable")
         rows, p = rows[order], p[order]
         ranked = _issues(ids[rows], p)
-        return rows[ranked], p[ranked].argmax(1)
+        return rows[ranked], p[ranked].argmax(1), float((p.argmax(1) == ids[rows]).mean())
     from cleanlab.experimental.label_issues_batched import LabelInspector
 
     inspector = LabelInspector(num_class=C, store_results=True, verbose=False, n_jobs=1)
-    for first_pass in (True, False):
-        for (_, r), (_, p) in zip(rows_t.chunks(1 << 16), probs_t.chunks(1 << 16)):
-            if first_pass:
-                inspector.update_confident_thresholds(ids[r], p)
-            else:
-                inspector.score_label_quality(ids[r], p)
+    for r, p in probs.chunks():
+        inspector.update_confident_thresholds(ids[r], p)
+    seen: list[np.ndarray] = []
+    best: list[np.ndarray] = []
+    for r, p in probs.chunks():
+        inspector.score_label_quality(ids[r], p)
+        seen.append(r)
+        best.append(p.argmax(1).astype(np.int32))
+    rows, suggested = np.concatenate(seen), np.concatenate(best)
     ranked = np.asarray(inspector.get_label_issues(), dtype=np.int64)
-    return rows_t.take(ranked), probs_t.take(ranked).argmax(1)
+    return rows[ranked], suggested[ranked], float((suggested == ids[rows]).mean())
 
 
 def _verdicts(out: Mapping[str, Mapping[str, Any]], noisy: list[str], weak: list[str]) -> list[Finding]:
