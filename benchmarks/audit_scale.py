@@ -296,6 +296,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes: 200k rows, 20k images, 100k in memory")
     parser.add_argument("--data-dir", default="/work/tmp-audit", help="where generated data goes")
     parser.add_argument("--max-memory", default="2GiB", help="the audit's max_memory")
+    parser.add_argument("--rows", type=int, help="rows of the memory-mapped figure (default 10M, or 200k with --quick)")
     parser.add_argument("--baseline", default=BASELINE, help="git revision measured next to the in-memory figure")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -304,6 +305,7 @@ def main() -> None:
         return
     folder = Path(args.data_dir)
     big, small, images, inmem, cmp_n = (200_000, 20_000, 20_000, 100_000, 10_000) if args.quick else (10_000_000, 1_000_000, 200_000, 1_000_000, 50_000)
+    big = args.rows or big
     parts = [args.only] if args.only else ["memmap", "ratio", "images", "inmemory", "compare"]
     if "memmap" in parts or "ratio" in parts:
         print(f"memory-mapped {big:,} x 64 (9/10 train, 1/10 val), label errors off, max_memory {args.max_memory}")

@@ -91,3 +91,10 @@ def test_the_audit_finds_the_same_planted_faults_through_cells(
     assert ("val", 6) in report.flagged("near_leakage")
     assert train(planted.outliers) <= report.flagged("outliers")
     assert len(report.flagged("outliers")) <= len(dirty_report.flagged("outliers")) + 15
+
+
+def test_cells_with_a_single_member_give_full_width_hits() -> None:
+    rng = np.random.default_rng(0)
+    Z = np.concatenate([rng.normal(size=(300, 4)), rng.normal(size=(1, 4)) + 50]).astype(np.float32)  # one far row
+    own, other, _ = _nearest(Z, Budget(1 << 30), queries=Z[-1:] + 0.01, threshold=100.0)
+    assert np.isfinite(own.dist[:300]).all() and other.row[0] == 300

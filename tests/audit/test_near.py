@@ -44,12 +44,11 @@ def test_the_threshold_is_calibrated_on_the_data_not_fixed() -> None:
     assert calibrated_threshold(np.zeros(5)) == 0.0
 
 
-def test_the_nearest_table_skips_identical_copies_and_keeps_the_nearest_other() -> None:
-    table = NearestTable(3)
-    table.tie = 1e-6
-    hits = Hits(0, np.array([0, 1]), np.array([[2, 1], [0, -1]]), np.array([[0.0, 0.5], [0.7, np.inf]]))
-    table.update(hits)  # row 0: row 2 is an identical copy, row 1 the nearest other example
-    assert table.row.tolist() == [1, 0, -1]
-    np.testing.assert_allclose(table.dist, [0.5, 0.7, np.inf])
+def test_the_nearest_table_keeps_the_nearest_hit_and_copies_inherit_it() -> None:
+    table = NearestTable(4)
+    table.update(Hits(0, np.array([0, 1]), np.array([[2, 1], [0, -1]]), np.array([[0.3, 0.5], [0.7, np.inf]])))
+    assert table.row.tolist() == [2, 0, -1, -1]
     table.update(Hits(0, np.array([1]), np.array([[2]]), np.array([[0.9]])))  # farther: ignored
     assert table.row[1] == 0
+    table.copy_from(np.array([3]), np.array([0]))  # row 3 is an identical copy of row 0
+    assert table.row[3] == 2 and table.dist[3] == table.dist[0]

@@ -150,7 +150,8 @@ def _audit(
         for t in targets.values():
             t.release()
     with tracker.phase("exact duplicates"):
-        findings += exact_duplicates(scans, hashes, labels.classes)
+        dups, copies = exact_duplicates(scans, hashes, labels.classes)
+        findings += dups
     hashes.close()
     with tracker.phase("features"):
         scale, scale_summary = scale_findings(tr.moments) if tr.moments.count else ([], None)
@@ -164,7 +165,7 @@ def _audit(
         if cfg.label_errors and labels.task == "classification" and "train" not in (pred_probs or {}):
             names = {s.tag: s.name for s in scans}
             votes = LabelVotes(labels.classes, names, labels.num_classes, budget, seed=cfg.seed)
-        near = search(scans, rep, budget, tracker, votes=votes, k=VOTE_K if votes else 5, seed=cfg.seed)
+        near = search(scans, rep, budget, tracker, copies, votes=votes, k=VOTE_K if votes else 1, seed=cfg.seed)
         findings += near_duplicates(near.within, index, near.threshold)
         findings += near_leakage(near.to_train, {s.name: s.index for s in scans[1:]}, tr.index, near.threshold)
     nearest = {s.name: near.within[s.name].dist if near else np.full(s.rows, np.nan) for s in scans}

@@ -1,6 +1,6 @@
 """Nearest neighbours of a large split by cells: an inverted-file index whose lists live on disk.
 
-faiss k-means cuts the member split's representation into about ``sqrt(m)`` cells. Each row
+k-means cuts the member split's representation into cells (``_quantizer``). Each row
 (member or query) is written once, with its vector, to the list of its nearest cell; lists
 are grouped into files that are read one at a time, so memory holds one group, whatever the
 number of rows. Within a cell, faiss computes exact distances (a matrix product) between
@@ -28,20 +28,14 @@ from typing import Any
 import numpy as np
 
 from ._budget import Budget
-from ._index import _faiss
-from ._join import Hits, Join, Sink
+from ._join import Hits, Join, Sink, nearest
+from ._quantizer import Quantizer, cell_count
 from ._spool import Spool
 from ._threads import parallel_map, workers
 
 __all__ = ["CellJoin", "cell_count"]
 
 _GROUPS = 256  # files the lists are spread over
-
-
-def cell_count(members: int, sample: int) -> int:
-    """About ``sqrt(members)`` cells, which balances assigning rows against searching cells,
-    and never fewer than 10 sampled rows per cell for k-means."""
-    return int(np.clip(round(np.sqrt(members)), 1, max(1, sample // 10)))
 
 
 class CellJoin(Join):
@@ -58,15 +52,9 @@ class CellJoin(Join):
 
     def __init__(self, member: int, budget: Budget, sample: np.ndarray, members: int, *, vectors: Any = np.float32, seed: int = 0) -> None:
         super().__init__(member)
-        faiss = _faiss()
+        self.quantizer = Quantizer(sample, cell_count(members, len(sample)), seed=seed)
+        self.nlist = self.quantizer.cells
         dim = sample.shape[1]
-        self.nlist = cell_count(members, len(sample))
-        # 64 sampled rows per cell are plenty to place cells that only partition the search.
-        kmeans = faiss.Kmeans(dim, self.nlist, niter=10, seed=seed, verbose=False, min_points_per_centroid=1, max_points_per_centroid=64)
-        kmeans.train(np.ascontiguousarray(sample, dtype=np.float32))
-        self.centroids = kmeans.centroids
-        self._quantizer = faiss.IndexFlatL2(dim)
-        self._quantizer.add(self.centroids)
         self._record = np.dtype(
             [("tag", np.int8), ("cell", np.int32), ("second", np.int32), ("row", np.int64), ("margin", np.float32), ("vec", vectors, (dim,))]
         )
@@ -77,26 +65,16 @@ class CellJoin(Join):
 
     @property
     def kind(self) -> str:
-        return f"cells: faiss k-means, {self.nlist} cells, exact distances within a cell, {np.dtype(self._record['vec'].base)} vectors"
-
-    def _probe(self, Z: np.ndarray, probes: int) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest cells of each row and the distance to the border with each (0 for the first)."""
-        sq, cells = self._quantizer.search(np.ascontiguousarray(Z, dtype=np.float32), min(probes, self.nlist))
-        gap = np.linalg.norm(self.centroids[cells] - self.centroids[cells[:, :1]], axis=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            margin = np.where(gap > 0, (sq - sq[:, :1]) / (2 * gap), np.inf)
-        margin[:, 0] = 0.0
-        return cells, margin
+        vec = np.dtype(self._record["vec"].base)
+        return f"cells: {self.quantizer.kind}, {self.nlist} cells, exact distances within a cell, {vec} vectors"
 
     def add(self, tag: int, rows: np.ndarray, Z: np.ndarray) -> None:
         parts = np.array_split(np.arange(len(Z)), min(workers(), max(1, len(Z) // 1024)))
-        probed = list(parallel_map(lambda at: self._probe(Z[at], 2), parts))
+        probed = list(parallel_map(lambda at: self.quantizer.probe(Z[at]), parts))
         cells = np.concatenate([c for c, _ in probed])
-        margin = np.concatenate([m for _, m in probed])
         rec = np.empty(len(rows), self._record)
-        rec["tag"], rec["cell"], rec["row"], rec["vec"] = tag, cells[:, 0], rows, Z
-        rec["second"] = cells[:, 1] if cells.shape[1] > 1 else -1
-        rec["margin"] = margin[:, 1] if margin.shape[1] > 1 else np.inf
+        rec["tag"], rec["cell"], rec["second"], rec["row"], rec["vec"] = tag, cells[:, 0], cells[:, 1], rows, Z
+        rec["margin"] = np.concatenate([m for _, m in probed])
         self._scatter(rec)
 
     def _scatter(self, rec: np.ndarray) -> None:
@@ -121,7 +99,6 @@ class CellJoin(Join):
 
     def _join_group(self, table: Spool, k: int) -> list[Hits]:
         """Every query of one group's cells against its cell's members."""
-        knn = _faiss().knn
         hits: list[Hits] = []
         for cell in self._cells(table):
             own = cell["tag"] == self.member
@@ -129,12 +106,13 @@ class CellJoin(Join):
             if len(members) == 0:
                 continue
             vecs = cell["vec"].astype(np.float32)
-            sq, at = knn(vecs, vecs[own], min(k + 1, len(members)))
+            self_at = np.full(len(cell), -1)
+            self_at[own] = np.arange(len(members))  # each member's position among the members
+            at, dist = nearest(vecs, vecs[own], self_at, k)
             ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
-            ids, sq = _without_self(ids, sq, np.where(own, cell["row"], -2), k)
             for tag in np.unique(cell["tag"]):
                 pick = cell["tag"] == tag
-                hits.append(Hits(int(tag), cell["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0))))
+                hits.append(Hits(int(tag), cell["row"][pick], ids[pick], dist[pick]))
         return hits
 
     def run_boundaries(self, threshold: float, sink: Sink) -> None:
@@ -161,7 +139,6 @@ class CellJoin(Join):
 
     def _visit_group(self, table: Spool, guests: Spool) -> list[Hits]:
         """The nearest members of each visited cell of one group, for its visitors."""
-        knn = _faiss().knn
         wanted = guests.read(0, len(guests))
         wanted = wanted[np.argsort(wanted["cell"], kind="stable")]
         hits: list[Hits] = []
@@ -172,28 +149,16 @@ class CellJoin(Join):
             if hi == lo or len(members) == 0:
                 continue
             visitors = wanted[lo:hi]
-            sq, at = knn(visitors["vec"].astype(np.float32), members["vec"].astype(np.float32), min(2, len(members)))
+            at, dist = nearest(visitors["vec"].astype(np.float32), members["vec"].astype(np.float32), np.full(len(visitors), -1), 1)
             ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
             for tag in np.unique(visitors["tag"]):
                 pick = visitors["tag"] == tag
-                hits.append(Hits(int(tag), visitors["row"][pick], ids[pick], np.sqrt(np.maximum(sq[pick], 0.0)), home=False))
+                hits.append(Hits(int(tag), visitors["row"][pick], ids[pick], dist[pick], home=False))
         return hits
 
     def close(self) -> None:
         for t in self._groups:
             t.close()
-
-
-def _without_self(ids: np.ndarray, sq: np.ndarray, own: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Drop each query's own row (or its last hit when absent), keeping ``k`` columns."""
-    mine = ids == own[:, None]
-    mine[~mine.any(1), -1] = True
-    ids, sq = ids[~mine].reshape(len(ids), -1), sq[~mine].reshape(len(ids), -1)
-    if ids.shape[1] < k:
-        pad = k - ids.shape[1]
-        ids = np.pad(ids, ((0, 0), (0, pad)), constant_values=-1)
-        sq = np.pad(sq, ((0, 0), (0, pad)), constant_values=np.inf)
-    return ids, sq
 
 
 def _emit(hits: list[Hits], sink: Sink) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from ._finding import Finding
 from ._hashes import HashTable
 from ._scan import Scan
 
-__all__ = ["exact_duplicates"]
+__all__ = ["Copies", "exact_duplicates"]
 
 _VERIFY_MAX = 64  # members of one group compared value by value at most (the rest trust the hash)
 
@@ -35,7 +36,31 @@ def _verified(members: np.ndarray, scans: Sequence[Scan]) -> np.ndarray:
     return members[keep]
 
 
-def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[str, np.ndarray]) -> list[Finding]:
+@dataclasses.dataclass
+class Copies:
+    """Identical rows, so that the neighbour search sees each value once.
+
+    Attributes:
+        copy: Per split, ``(rows, originals)``: rows identical to an earlier row of the same
+            split (its first occurrence).
+        leaked: Per val/test split, rows identical to a training row.
+    """
+
+    copy: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict)
+    leaked: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    def skipped(self, name: str, rows: int, *, cross: bool = False) -> np.ndarray:
+        """``(rows,)`` bool: left out of a split's own search (copies), and out of its search
+        among training rows too when ``cross`` (copies of training rows)."""
+        out = np.zeros(rows, dtype=bool)
+        if name in self.copy:
+            out[self.copy[name][0]] = True
+        if cross and name in self.leaked:
+            out[self.leaked[name]] = True
+        return out
+
+
+def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[str, np.ndarray]) -> tuple[list[Finding], Copies]:
     """Identical examples within each split (``warn``), those with different labels
     (``error``), and val/test examples identical to a train example (``leakage``, ``error``).
 
@@ -43,7 +68,12 @@ def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[
         scans: The splits in tag order (train first).
         hashes: Hashes of their finite rows.
         classes: Per split, class ids of the rows (-1 unusable; absent unless classification).
+
+    Returns:
+        The findings, and the identical rows the neighbour search can skip.
     """
+    copies: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    leaked_rows: dict[str, list[int]] = {}
     dups: list[tuple[str, int]] = []
     groups_out: list[list[list[Any]]] = []
     conflicts: list[tuple[str, int]] = []
@@ -59,6 +89,7 @@ def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[
             rows = members["row"][tags == tag]
             if len(rows) < 2:
                 continue
+            copies.setdefault(s.name, []).append((rows[1:], np.full(len(rows) - 1, rows[0])))
             where = s.index[rows].tolist()
             dups += [(s.name, i) for i in where]
             groups_out.append([[s.name, i] for i in where])
@@ -69,6 +100,7 @@ def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[
             first = int(scans[0].index[np.array([members["row"][tags == 0][0]])][0])
             for m in members[tags > 0]:
                 s = scans[int(m["split"])]
+                leaked_rows.setdefault(s.name, []).append(int(m["row"]))
                 i = int(s.index[np.array([m["row"]])][0])
                 leaked.append((s.name, i))
                 pairs.append([s.name, i, "train", first])
@@ -98,4 +130,8 @@ def exact_duplicates(scans: Sequence[Scan], hashes: HashTable, classes: Mapping[
                 [leaked[k] for k in order], {"pairs": [pairs[k] for k in order]},
             )
         )
-    return findings
+    found = Copies(
+        copy={n: (np.concatenate([a for a, _ in c]), np.concatenate([b for _, b in c])) for n, c in copies.items()},
+        leaked={n: np.asarray(r, dtype=np.int64) for n, r in leaked_rows.items()},
+    )
+    return findings, found

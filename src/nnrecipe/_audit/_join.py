@@ -16,10 +16,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ._budget import Budget
-from ._index import NeighborIndex
 from ._spool import Spool
 
-__all__ = ["EXACT_MAX", "ExactJoin", "Hits", "Join"]
+__all__ = ["EXACT_MAX", "ExactJoin", "Hits", "Join", "nearest"]
 
 # Member splits up to this many rows are compared pair by pair in memory; larger ones
 # through cells (``_cells``), kept on disk when needed.
@@ -47,6 +46,51 @@ class Hits:
 
 
 Sink = Callable[[Hits], None]
+
+
+def nearest(Q: np.ndarray, M: np.ndarray, own: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each query's ``k`` nearest rows of ``M``, never its own; exact distances.
+
+    One matrix product ranks every pair (``|q|^2 - 2 q.m + |m|^2`` in float32, whose rounding
+    is far below any distance that matters for the ranking); the distances reported are then
+    recomputed from the differences, so two identical vectors are exactly 0 apart.
+
+    Args:
+        Q: ``(q, d)`` float32 queries.
+        M: ``(m, d)`` float32 members.
+        own: ``(q,)`` each query's own position in ``M``, -1 when it is not a member.
+        k: Neighbours per query.
+
+    Returns:
+        ``(positions, distances)``, ``(q, k)`` each, nearest first; -1 and inf where ``M``
+        has fewer rows.
+
+    Example:
+        >>> M = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.0]], np.float32)
+        >>> nearest(M, M, np.arange(3), 1)[0].ravel().tolist()
+        [1, 0, 1]
+    """
+    D = Q @ M.T
+    D *= -2.0
+    D += np.einsum("ij,ij->i", Q, Q)[:, None]
+    D += np.einsum("ij,ij->i", M, M)[None, :]
+    mine = np.flatnonzero(own >= 0)
+    D[mine, own[mine]] = np.inf
+    kk = min(k, M.shape[0])
+    if kk == 1:
+        at = D.argmin(1)[:, None]
+    else:
+        at = np.argpartition(D, kk - 1, axis=1)[:, :kk] if kk < M.shape[0] else np.argsort(D, axis=1)[:, :kk]
+    missing = np.isinf(np.take_along_axis(D, at, 1))
+    dist = np.linalg.norm(Q[:, None, :] - M[at], axis=2)
+    dist[missing] = np.inf
+    at = np.where(missing, -1, at)
+    order = np.argsort(dist, axis=1, kind="stable")
+    at, dist = np.take_along_axis(at, order, 1), np.take_along_axis(dist, order, 1)
+    if kk < k:
+        at = np.pad(at, ((0, 0), (0, k - kk)), constant_values=-1)
+        dist = np.pad(dist, ((0, 0), (0, k - kk)), constant_values=np.inf)
+    return at, dist.astype(np.float32)
 
 
 class Join(abc.ABC):
@@ -87,7 +131,7 @@ class ExactJoin(Join):
 
     @property
     def kind(self) -> str:
-        return "exact: every pair compared (faiss IndexFlatL2)"
+        return "exact: every pair compared"
 
     def add(self, tag: int, rows: np.ndarray, Z: np.ndarray) -> None:
         if tag == self.member:
@@ -108,16 +152,14 @@ class ExactJoin(Join):
             return
         Z = np.concatenate(self._members)
         rows = np.concatenate(self._member_rows)
-        if len(Z) < 2:
-            return
-        index = NeighborIndex(Z)
-        self_k = min(k, len(Z) - 1)
-        ids, dist = index.search(Z, self_k, exclude=np.arange(len(Z)))
-        sink(Hits(self.member, rows, np.where(ids >= 0, rows[np.maximum(ids, 0)], -1), dist))
+        block = max(1, (1 << 23) // max(len(Z), 1))  # about 32 MiB of distances at a time
+        for lo in range(0, len(Z), block):
+            at, dist = nearest(Z[lo : lo + block], Z, np.arange(lo, min(lo + block, len(Z))), k)
+            sink(Hits(self.member, rows[lo : lo + block], np.where(at >= 0, rows[np.maximum(at, 0)], -1), dist))
         for tag, (q_rows, q_vecs) in self._queries.items():
-            for (lo, r), (_, q) in zip(q_rows.chunks(65536), q_vecs.chunks(65536)):
-                ids, dist = index.search(q, min(k, len(Z)))
-                sink(Hits(tag, r, np.where(ids >= 0, rows[np.maximum(ids, 0)], -1), dist))
+            for (_, r), (_, q) in zip(q_rows.chunks(block), q_vecs.chunks(block)):
+                at, dist = nearest(q, Z, np.full(len(q), -1), k)
+                sink(Hits(tag, r, np.where(at >= 0, rows[np.maximum(at, 0)], -1), dist))
 
     def close(self) -> None:
         self._members, self._member_rows = [], []

@@ -106,10 +106,10 @@ class Representation:
 
 
 class NearestTable:
-    """Per usable row of one split: the nearest neighbour that is not an identical copy.
+    """Per usable row of one split: its nearest neighbour that is not an identical copy.
 
-    Rows are compared in the representation; a distance at or below ``tie`` (float
-    rounding) is an identical copy, which exact duplicates report.
+    Identical copies never meet in the search (each value is searched once, its copies
+    inherit the result: :meth:`copy_from`); they are exact duplicates, reported elsewhere.
 
     Attributes:
         dist: ``(m,)`` float32 distance, inf until a neighbour is seen (NaN for rows that
@@ -120,11 +120,14 @@ class NearestTable:
     def __init__(self, rows: int) -> None:
         self.dist = np.full(rows, np.inf, dtype=np.float32)
         self.row = np.full(rows, -1, dtype=np.int64 if rows >= 2**31 else np.int32)
-        self.tie = 0.0
+
+    def copy_from(self, rows: np.ndarray, originals: np.ndarray) -> None:
+        """Copies have their original's nearest neighbour."""
+        self.dist[rows], self.row[rows] = self.dist[originals], self.row[originals]
 
     def update(self, hits: Hits) -> None:
-        """Keep, per query, the nearest hit farther than ``tie``, if nearer than the current."""
-        d = np.where((hits.ids >= 0) & (hits.dist > self.tie), hits.dist, np.inf)
+        """Keep, per query, its nearest hit if nearer than the current one."""
+        d = np.where(hits.ids >= 0, hits.dist, np.inf)
         best = d.argmin(1)
         near = d[np.arange(len(d)), best]
         better = near < self.dist[hits.rows]

@@ -20,12 +20,11 @@ from ._cells import CellJoin
 from ._join import EXACT_MAX, ExactJoin, Hits, Join
 from ._neighbors import NearestTable, Representation, calibrated_threshold
 from ._progress import Tracker
+from ._duplicates import Copies
 from ._scan import Scan
-from ._threads import faiss_one_thread_each
+from ._threads import one_thread_per_call
 
 __all__ = ["Neighbourhood", "search"]
-
-_MIN_K = 5  # neighbours per query without label votes: enough to pass a few identical copies
 
 
 @dataclasses.dataclass
@@ -49,8 +48,8 @@ class Neighbourhood:
     index: str
 
 
-def _join(scan: Scan, rep: Representation, budget: Budget, seed: int) -> Join:
-    finite = int(scan.finite.sum())
+def _join(scan: Scan, rep: Representation, budget: Budget, copies: Copies, seed: int) -> Join:
+    finite = int((scan.finite & ~copies.skipped(scan.name, scan.rows)).sum())
     if finite <= EXACT_MAX:
         return ExactJoin(scan.tag, budget)
     # Only a large split embeds its sample twice: k-means learns the cells from it.
@@ -64,9 +63,10 @@ def search(
     rep: Representation,
     budget: Budget,
     tracker: Tracker,
+    copies: Copies,
     *,
     votes: Callable[[Hits], None] | None = None,
-    k: int = _MIN_K,
+    k: int = 1,
     seed: int = 0,
 ) -> Neighbourhood:
     """Embed every split (second pass), join, and return the nearest-neighbour tables.
@@ -76,28 +76,27 @@ def search(
         rep: The representation fitted on train.
         budget: Memory budget and temporary folder.
         tracker: Progress.
+        copies: Identical rows: each value is searched once.
         votes: Receives train's neighbours of every labelled query (the label baseline).
-        k: Neighbours per query.
+        k: Neighbours per query (1 without votes).
         seed: Seed of k-means.
     """
-    with faiss_one_thread_each():
-        return _search(scans, rep, budget, tracker, votes, k, seed)
+    with one_thread_per_call():
+        return _search(scans, rep, budget, tracker, copies, votes, k, seed)
 
 
 def _search(
-    scans: Sequence[Scan], rep: Representation, budget: Budget, tracker: Tracker,
+    scans: Sequence[Scan], rep: Representation, budget: Budget, tracker: Tracker, copies: Copies,
     votes: Callable[[Hits], None] | None, k: int, seed: int,
 ) -> Neighbourhood:
     train = scans[0]
-    joins = {s.name: _join(s, rep, budget, seed) for s in scans if s.finite.sum() >= 2}
+    joins = {s.name: _join(s, rep, budget, copies, seed) for s in scans if s.finite.sum() >= 2}
     try:
         with tracker.phase("representation", sum(s.rows for s in scans)):
-            scales = [_embed(s, rep, budget, [j for n, j in joins.items() if n in (s.name, train.name)], tracker) for s in scans]
-        dim, size = scales[0]
+            dims = [_embed(s, rep, budget, joins.get(s.name), None if s is train else joins.get(train.name), copies, tracker) for s in scans]
+        dim = dims[0]
         within = {s.name: NearestTable(s.rows) for s in scans}
         to_train = {s.name: NearestTable(s.rows) for s in scans[1:]}
-        for t in (*within.values(), *to_train.values()):
-            t.tie = 1e-5 * size  # float rounding of identical inputs, far below any real distance
 
         def train_sink(h: Hits) -> None:
             (within if h.tag == train.tag else to_train)[scans[h.tag].name].update(h)
@@ -116,7 +115,7 @@ def _search(
                 joins[train.name].run(k, train_sink)
             for s in scans[1:]:
                 if s.name in joins:
-                    joins[s.name].run(_MIN_K, own_sink)
+                    joins[s.name].run(1, own_sink)
             finite = within[train.name].dist[np.isfinite(within[train.name].dist)]
             threshold = calibrated_threshold(finite)
             for name, j in joins.items():
@@ -125,6 +124,10 @@ def _search(
         for j in joins.values():
             j.close()
     for s in scans:
+        if s.name in copies.copy:
+            within[s.name].copy_from(*copies.copy[s.name])
+            if s.name in to_train:
+                to_train[s.name].copy_from(*copies.copy[s.name])
         within[s.name].mark_unsearched(s.finite)
         if s.name in to_train:
             to_train[s.name].mark_unsearched(s.finite)
@@ -135,14 +138,20 @@ def _search(
     )
 
 
-def _embed(s: Scan, rep: Representation, budget: Budget, joins: list[Join], tracker: Tracker) -> tuple[int, float]:
-    """Read the split again and add its finite rows' vectors to the joins it belongs to.
+def _embed(
+    s: Scan, rep: Representation, budget: Budget, own: Join | None, train: Join | None, copies: Copies, tracker: Tracker
+) -> int:
+    """Read the split again and add its rows' vectors to its own join and to train's.
+
+    Non-finite rows and identical copies are left out (copies of a training row also from
+    the search among training rows).
 
     Returns:
-        The vectors' width and typical length (root mean square norm of the first chunk).
+        The vectors' width.
     """
-    row = 0
-    dim, size = 0, 0.0
+    row, dim = 0, 0
+    mine = s.finite & ~copies.skipped(s.name, s.rows)
+    cross = s.finite & ~copies.skipped(s.name, s.rows, cross=True)
     for chunk in s.source.chunks(budget.chunk_rows(s.source.width)):
         rows = np.arange(row, row + len(chunk.index), dtype=np.int64)
         if not np.array_equal(s.index[rows], chunk.index):
@@ -151,13 +160,17 @@ def _embed(s: Scan, rep: Representation, budget: Budget, joins: list[Join], trac
                 f"{int(chunk.index[0])}); the audit reads twice: make the Dataset deterministic (no random "
                 "augmentation) and its length fixed."
             )
-        ok = s.finite[rows]
+        ok = mine[rows] | cross[rows]
         if ok.any():
             Z = rep.transform(chunk.X[ok])
-            if not dim:
-                dim, size = Z.shape[1], float(np.sqrt(np.mean(np.einsum("ij,ij->i", Z, Z))))
-            for j in joins:
-                j.add(s.tag, rows[ok], Z)
+            dim = Z.shape[1]
+            kept = rows[ok]
+            if own is not None:
+                at = mine[kept]
+                own.add(s.tag, kept[at], Z[at])
+            if train is not None:
+                at = cross[kept]
+                train.add(s.tag, kept[at], Z[at])
         row += len(rows)
         tracker.advance(len(rows))
-    return dim, size
+    return dim

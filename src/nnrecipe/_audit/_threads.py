@@ -1,10 +1,11 @@
-"""Using every core for faiss without its OpenMP threads fighting.
+"""Using every core for many small computations without their thread pools fighting.
 
-The audit makes many small faiss calls (one per cell). With OpenMP inside each call, the
-threads of every call meet at a barrier, which on a busy machine (one descheduled thread
-stalls the others) measured four times slower than one thread per call. So faiss runs
-single-threaded here and the calls themselves run in parallel on Python threads (faiss
-releases the GIL), a few at a time so that memory stays bounded.
+The neighbour search makes many small faiss calls and matrix products (one per cell). With
+OpenMP or BLAS threads inside each call, the threads meet at barriers: on a busy machine
+(a descheduled thread stalls the others) faiss calls measured four times slower than with
+one thread, and BLAS threads inside two Python threads twelve times slower. So each call
+runs on one thread and the calls run in parallel on Python threads (numpy and faiss release
+the GIL), a few at a time so that memory stays bounded.
 """
 
 from __future__ import annotations
@@ -13,14 +14,21 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from ._index import _faiss
-
-__all__ = ["faiss_one_thread_each", "parallel_map", "workers"]
+__all__ = ["faiss", "one_thread_per_call", "parallel_map", "workers"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def faiss() -> Any:
+    """The faiss module, imported on first use."""
+    try:
+        import faiss as module
+    except ImportError as err:  # pragma: no cover - a declared dependency
+        raise ImportError("the audit's neighbour search needs faiss: pip install faiss-cpu") from err
+    return module
 
 
 def workers() -> int:
@@ -32,15 +40,18 @@ def workers() -> int:
 
 
 @contextlib.contextmanager
-def faiss_one_thread_each() -> Iterator[None]:
-    """faiss calls use one OpenMP thread inside the block (restored after)."""
-    faiss = _faiss()
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
+def one_thread_per_call() -> Iterator[None]:
+    """faiss and BLAS calls use one thread each inside the block (restored after)."""
+    from threadpoolctl import threadpool_limits
+
+    module = faiss()
+    before = module.omp_get_max_threads()
+    module.omp_set_num_threads(1)
     try:
-        yield
+        with threadpool_limits(1, user_api="blas"):
+            yield
     finally:
-        faiss.omp_set_num_threads(before)
+        module.omp_set_num_threads(before)
 
 
 def parallel_map(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
