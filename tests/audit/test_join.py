@@ -40,5 +40,5 @@ def test_the_exact_join_answers_members_and_other_splits() -> None:
     own = [h for h in got if h.tag == 0]
     assert sum(len(h.rows) for h in own) == 400
     assert all((h.ids != h.rows[:, None]).all() for h in own)
-    other = [h for h in got if h.tag == 1][0]
+    other = next(h for h in got if h.tag == 1)
     assert other.ids[:, 0].tolist() == [0, 1, 2]

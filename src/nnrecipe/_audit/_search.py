@@ -17,10 +17,10 @@ import numpy as np
 from .._core._errors import DataError
 from ._budget import Budget
 from ._cells import CellJoin
+from ._duplicates import Copies
 from ._join import EXACT_MAX, ExactJoin, Hits, Join
 from ._neighbors import NearestTable, Representation, calibrated_threshold
 from ._progress import Tracker
-from ._duplicates import Copies
 from ._scan import Scan
 from ._threads import one_thread_per_call
 
