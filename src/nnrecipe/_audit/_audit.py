@@ -132,7 +132,7 @@ def _audit(
     cfg: AuditConfig, tracker: Tracker, budget: Budget,
 ) -> AuditReport:
     sources = _sources(train, val, test, cfg.label_column)
-    hashes = HashTable(budget)
+    hashes = HashTable(budget, expected=sum(s.n_total for s in sources.values()))
     scans: list[Scan] = []
     for tag, (name, source) in enumerate(sources.items()):
         with tracker.phase(f"read {name}", source.n_total or None):

@@ -3,8 +3,9 @@
 k-means cuts the member split's representation into cells (``_quantizer``). Each row
 (member or query) is written once, with its vector, to the list of its nearest cell; lists
 are grouped into files that are read one at a time, so memory holds one group, whatever the
-number of rows. Within a cell, faiss computes exact distances (a matrix product) between
-every row and the cell's members: each query's ``k`` nearest members of its own cell.
+number of rows. Within a cell, every row is compared with every member (``_join.nearest``:
+one matrix product, exact distances): each query's ``k`` nearest members of its own cell.
+Identical rows were removed before (``_duplicates.Copies``), so a neighbour is never a copy.
 
 A near duplicate across a cell border is caught by a second, targeted pass: a row closer to
 the border with its second-nearest cell than the near-duplicate threshold (the distance to
@@ -12,7 +13,7 @@ the hyperplane between the two centroids, computed when the row was assigned) is
 with that cell's members too. Only those rows pay for a second probe, and of two members on
 either side of a border only one looks across (the pair is found once either way).
 
-Cells are searched in parallel on Python threads, faiss using one thread per call
+Groups of cells are searched in parallel on Python threads, one thread per matrix product
 (``_threads``).
 
 Vectors are stored as float16 when the split is too large to hold them as float32 within the
@@ -47,10 +48,13 @@ class CellJoin(Join):
         sample: ``(s, dim)`` member vectors that k-means learns the cells from.
         members: How many member rows will be added (sets the number of cells).
         vectors: ``np.float32`` or ``np.float16``, how vectors are stored.
+        queries: How many rows of other splits will be added, if known.
         seed: Seed of k-means.
     """
 
-    def __init__(self, member: int, budget: Budget, sample: np.ndarray, members: int, *, vectors: Any = np.float32, seed: int = 0) -> None:
+    def __init__(
+        self, member: int, budget: Budget, sample: np.ndarray, members: int, *, vectors: Any = np.float32, queries: int = 0, seed: int = 0
+    ) -> None:
         super().__init__(member)
         self.quantizer = Quantizer(sample, cell_count(members, len(sample)), seed=seed)
         self.nlist = self.quantizer.cells
@@ -60,7 +64,8 @@ class CellJoin(Join):
         )
         self._groups_n = min(self.nlist, _GROUPS)
         limit = max(budget.share(0.3) // self._groups_n, 1 << 12)
-        self._groups = [Spool(budget, self._record, 0, limit=limit, name=f"cells{g}") for g in range(self._groups_n)]
+        each = (members + queries) // self._groups_n
+        self._groups = [Spool(budget, self._record, 0, limit=limit, name=f"cells{g}", expected=each) for g in range(self._groups_n)]
         self._budget = budget
 
     @property
@@ -118,7 +123,8 @@ class CellJoin(Join):
     def run_boundaries(self, threshold: float, sink: Sink) -> None:
         if threshold <= 0 or self.nlist < 2:
             return
-        visits = [Spool(self._budget, self._record, 0, limit=1 << 20, name=f"visits{g}") for g in range(self._groups_n)]
+        limit = max(self._budget.share(0.05) // self._groups_n, 1 << 12)
+        visits = [Spool(self._budget, self._record, 0, limit=limit, name=f"visits{g}") for g in range(self._groups_n)]
         for table in self._groups:
             for _, rec in table.chunks(1 << 20):
                 # A pair of members straddling a border needs one look across, not two: only

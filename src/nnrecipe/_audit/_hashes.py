@@ -62,12 +62,13 @@ class HashTable:
     Args:
         budget: Tables move to its folder when they outgrow their share.
         parts: Number of tables (a power of two).
+        expected: Records expected in all, if known (large tables then start on disk).
     """
 
-    def __init__(self, budget: Budget, *, parts: int = 64) -> None:
+    def __init__(self, budget: Budget, *, parts: int = 64, expected: int = 0) -> None:
         self._bits = np.uint64(64 - int(np.log2(parts)))
         limit = max(budget.share(0.1) // parts, 1 << 16)
-        self._parts = [Spool(budget, RECORD, 0, limit=limit, name=f"hashes{p}") for p in range(parts)]
+        self._parts = [Spool(budget, RECORD, 0, limit=limit, name=f"hashes{p}", expected=expected // parts) for p in range(parts)]
 
     def add(self, split: int, rows: np.ndarray, hashes: np.ndarray) -> None:
         """Add the hashes of some rows of split number ``split``."""

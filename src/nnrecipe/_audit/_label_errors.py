@@ -129,9 +129,10 @@ class LabelVotes:
         self.tallies.setdefault(name, VoteTally(self.num_classes)).add(votes, labels[ok])
         if name not in self.probs:
             share = self._budget.share(0.1)
+            n = int((self.classes[name] >= 0).sum())
             self.probs[name] = (
-                Spool(self._budget, np.int64, 0, limit=share, name=f"vote-rows-{name}"),
-                Spool(self._budget, np.float32, self.num_classes, limit=share, name=f"vote-probs-{name}"),
+                Spool(self._budget, np.int64, 0, limit=share, name=f"vote-rows-{name}", expected=n),
+                Spool(self._budget, np.float32, self.num_classes, limit=share, name=f"vote-probs-{name}", expected=n),
             )
         self.probs[name][0].append(hits.rows[ok])
         self.probs[name][1].append(votes.probs)

@@ -103,7 +103,7 @@ def scan(
     rng = np.random.default_rng(seed)
     leak_features = np.sort(rng.permutation(d)[:_LEAK_FEATURES]) if d > _LEAK_FEATURES else np.arange(d)
     rows_fit = max(2000, budget.share(0.05) // max(4 * d, 1))
-    stats = Spool(budget, np.float32, len(STAT_NAMES), limit=budget.share(0.05), name=f"stats-{source.name}")
+    stats = Spool(budget, np.float32, len(STAT_NAMES), limit=budget.share(0.05), name=f"stats-{source.name}", expected=source.n_total)
     out = Scan(
         name=source.name, tag=tag, source=source, index=RowIndex(0, np.zeros(0)), finite=np.zeros(0, bool),
         stats=stats, moments=FeatureMoments.empty(d), targets=None,

@@ -48,14 +48,15 @@ class Neighbourhood:
     index: str
 
 
-def _join(scan: Scan, rep: Representation, budget: Budget, copies: Copies, seed: int) -> Join:
+def _join(scan: Scan, rep: Representation, budget: Budget, copies: Copies, queries: int, seed: int) -> Join:
     finite = int((scan.finite & ~copies.skipped(scan.name, scan.rows)).sum())
     if finite <= EXACT_MAX:
         return ExactJoin(scan.tag, budget)
     # Only a large split embeds its sample twice: k-means learns the cells from it.
     sample = rep.transform(scan.sample.X) if scan.sample.X is not None else np.zeros((0, 1), np.float32)
-    fits = finite * sample.shape[1] * 4 <= budget.share(0.3)
-    return CellJoin(scan.tag, budget, sample, finite, vectors=np.float32 if fits else np.float16, seed=seed)
+    fits = (finite + queries) * sample.shape[1] * 4 <= budget.share(0.3)
+    vectors = np.float32 if fits else np.float16
+    return CellJoin(scan.tag, budget, sample, finite, vectors=vectors, queries=queries, seed=seed)
 
 
 def search(
@@ -90,7 +91,8 @@ def _search(
     votes: Callable[[Hits], None] | None, k: int, seed: int,
 ) -> Neighbourhood:
     train = scans[0]
-    joins = {s.name: _join(s, rep, budget, copies, seed) for s in scans if s.finite.sum() >= 2}
+    others = sum(s.rows for s in scans[1:])  # val and test rows query train's index
+    joins = {s.name: _join(s, rep, budget, copies, others if s is train else 0, seed) for s in scans if s.finite.sum() >= 2}
     try:
         with tracker.phase("representation", sum(s.rows for s in scans)):
             dims = [_embed(s, rep, budget, joins.get(s.name), None if s is train else joins.get(train.name), copies, tracker) for s in scans]

@@ -28,6 +28,8 @@ class Spool:
         width: Values per row; ``0`` for records of a structured dtype.
         limit: Bytes kept in memory at most.
         name: A file name stem, for debugging.
+        expected: Rows expected, if known: a table that will not fit starts on disk, so
+            it never fills its share of memory first.
 
     Example:
         >>> s = Spool(Budget(1 << 20), np.float32, 2, limit=16)
@@ -37,7 +39,7 @@ class Spool:
         >>> s.close()
     """
 
-    def __init__(self, budget: Budget, dtype: Any, width: int, *, limit: int, name: str = "table") -> None:
+    def __init__(self, budget: Budget, dtype: Any, width: int, *, limit: int, name: str = "table", expected: int = 0) -> None:
         self.dtype = np.dtype(dtype)
         self.width = width
         self._shape = (width,) if width else ()
@@ -48,6 +50,8 @@ class Spool:
         self._fd: int | None = None
         self._path: Path | None = None
         self._frozen: np.ndarray | None = None
+        if expected * self._row_bytes > limit:
+            self._spill()
 
     def __len__(self) -> int:
         return self._rows
