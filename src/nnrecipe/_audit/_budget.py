@@ -15,7 +15,7 @@ nearest neighbour's distance and row within the split (8) and, for val/test exam
 nearest training example's (8); while the first pass reads them, the labels take 8 more.
 At 10 million examples that is about 0.2 GB. The working set only reaches ``max_memory``
 when the data needs it: tables beyond their share (statistics 5%, hashes 10%, cell lists
-30%, label votes 10% each, samples 5%) move to disk, chunks hold at most 32 MiB of values.
+30%, label votes 10% each, samples 5%) move to disk, chunks hold at most 16 MiB of values.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 __all__ = ["Budget", "parse_size"]
 
 _UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 10**3, "KIB": 2**10, "M": 2**20, "MB": 10**6, "MIB": 2**20, "G": 2**30, "GB": 10**9, "GIB": 2**30}
-_CHUNK_BYTES = 32 * 2**20  # float32 bytes of one chunk of examples, at most
+_CHUNK_BYTES = 16 * 2**20  # float32 bytes of one chunk of examples, at most
 _MAX_CHUNK_ROWS = 65536
 
 
