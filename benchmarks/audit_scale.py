@@ -247,6 +247,14 @@ def run_nnrecipe_compare(n: int, d: int, near: int, outliers: int) -> dict[str, 
 
 
 def _peak_mib() -> float:
+    """This process's peak resident memory (VmHWM). Not ``ru_maxrss``: after fork and exec
+    that also counts the parent's memory at the fork (Linux carries it into the child)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # KiB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 

@@ -63,7 +63,7 @@ class CellJoin(Join):
             [("tag", np.int8), ("cell", np.int32), ("second", np.int32), ("row", np.int64), ("margin", np.float32), ("vec", vectors, (dim,))]
         )
         self._groups_n = min(self.nlist, _GROUPS)
-        limit = max(budget.share(0.3) // self._groups_n, 1 << 12)
+        limit = max(budget.share(0.15) // self._groups_n, 1 << 12)
         each = (members + queries) // self._groups_n
         self._groups = [Spool(budget, self._record, 0, limit=limit, name=f"cells{g}", expected=each) for g in range(self._groups_n)]
         self._budget = budget

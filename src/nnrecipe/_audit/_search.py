@@ -54,7 +54,7 @@ def _join(scan: Scan, rep: Representation, budget: Budget, copies: Copies, queri
         return ExactJoin(scan.tag, budget)
     # Only a large split embeds its sample twice: k-means learns the cells from it.
     sample = rep.transform(scan.sample.X) if scan.sample.X is not None else np.zeros((0, 1), np.float32)
-    fits = (finite + queries) * sample.shape[1] * 4 <= budget.share(0.3)
+    fits = (finite + queries) * sample.shape[1] * 4 <= budget.share(0.1)
     vectors = np.float32 if fits else np.float16
     return CellJoin(scan.tag, budget, sample, finite, vectors=vectors, queries=queries, seed=seed)
 
