@@ -7,6 +7,7 @@ import numpy as np
 
 from ._labels import LabelAnalysis
 from ._report import Gallery
+from ._reservoir import Extremes
 from ._scan import Scan
 from ._stats import STAT_NAMES
 
@@ -55,11 +56,13 @@ def build_gallery(train: Scan, labels: LabelAnalysis, nearest: np.ndarray, *, pe
 
 
 def _nearest_extremes(train: Scan, nearest: np.ndarray) -> list[tuple[str, int, float, np.ndarray]]:
-    ok = np.flatnonzero(np.isfinite(nearest))
-    if len(ok) < 2 or np.ptp(nearest[ok]) == 0:
+    ext = Extremes(_SHOWN, keep_rows=False)
+    for b in range(0, len(nearest), 1 << 20):  # in blocks: no index array as long as the values
+        rows = np.arange(b, min(b + (1 << 20), len(nearest)))
+        ext.offer(nearest[rows], rows, rows, None)
+    if not ext.low or ext.low[0][0] == ext.high[0][0]:
         return []
-    order = ok[np.argsort(nearest[ok], kind="stable")]
-    rows = np.concatenate([order[:_SHOWN], order[::-1][:_SHOWN]])
+    rows = np.asarray([r for _, _, r, _ in ext.low + ext.high], dtype=np.int64)
     where = train.index[rows]
     fetched = train.source.fetch(where)
     if fetched is None:

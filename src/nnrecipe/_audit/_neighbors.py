@@ -154,6 +154,7 @@ def calibrated_threshold(nearest: np.ndarray) -> float:
     Returns:
         The threshold; 0 when there are too few distinct distances to calibrate.
     """
+    nearest = nearest[:: max(1, len(nearest) // 1_000_000)]  # a strided million: the same quantiles
     pos = nearest[np.isfinite(nearest) & (nearest > 0)]
     if len(pos) < 10:
         return 0.0

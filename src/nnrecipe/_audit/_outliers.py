@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ._finding import Finding
-from ._histogram import Axis, histogram, robust_axis
+from ._histogram import Axis, robust_axis
 from ._reservoir import Extremes
 from ._scan import Scan
 from ._sections import Histogram, StatisticSummary
@@ -102,9 +102,16 @@ def statistic_summary(values: np.ndarray, index: RowIndex, *, k: int = 5, axis_s
     """The ``k`` lowest and highest finite values as ``(index, value)`` pairs, and the histogram
     (for a statistic held in memory whole, like ``nn_distance``)."""
     ext = Extremes(k, keep_rows=False)
-    rows = np.arange(len(values))
-    ext.offer(values, index[rows], rows, None)
-    return _summary(ext, histogram(values, axis=None if axis_sample is None else robust_axis(axis_sample)))
+    for b in range(0, len(values), 1 << 20):  # in blocks: no index array as long as the values
+        rows = np.arange(b, min(b + (1 << 20), len(values)))
+        ext.offer(values[rows], index[rows], rows, None)
+    axis = robust_axis(values if axis_sample is None else axis_sample)
+    counts = np.zeros(len(axis.edges) - 1, np.int64)
+    below = above = 0
+    for b in range(0, len(values), 1 << 20):
+        c, lo, hi = axis.count(values[b : b + (1 << 20)])
+        counts, below, above = counts + c, below + lo, above + hi
+    return _summary(ext, _histogram(axis, counts, below, above, ext))
 
 
 def outlier_pass(

@@ -125,7 +125,7 @@ def scan(
         hashes.add(tag, rows[cs.finite], cs.hashes[cs.finite])
         if chunk.y is not None:
             if out.targets is None:
-                out.targets = TargetScan.start(chunk.y, source.shape)
+                out.targets = TargetScan.start(chunk.y, source.shape, expected=source.n_total)
             out.targets.add(chunk.y, rows)
         _sample(out, chunk.X, chunk.y, chunk.index, rows, cs.values, cs.finite, seed, train)
         row += b

@@ -42,9 +42,13 @@ class TargetScan:
     vocabulary: dict[int, int] = dataclasses.field(default_factory=dict)
     whole: bool = True
 
+    expected: int = 0
+    _filled: int = 0
+
     @classmethod
-    def start(cls, y: np.ndarray, example_shape: tuple[int, ...]) -> TargetScan:
-        """The scan for targets shaped like ``y`` (a first chunk)."""
+    def start(cls, y: np.ndarray, example_shape: tuple[int, ...], expected: int = 0) -> TargetScan:
+        """The scan for targets shaped like ``y`` (a first chunk); ``expected`` rows if known
+        (the per-row values are then written into one array, not gathered and copied)."""
         shape = tuple(y.shape[1:])
         if len(shape) == 0 or shape == (1,):
             form: TargetForm = "single"
@@ -52,20 +56,32 @@ class TargetScan:
             form = "per_position"
         else:
             form = "table"
-        return cls(form=form, kind=y.dtype.kind, shape=shape)
+        out = cls(form=form, kind=y.dtype.kind, shape=shape, expected=expected)
+        if expected and form != "per_position":
+            out._values = [np.full(expected, np.nan)]
+        return out
+
+    def _store(self, values: np.ndarray) -> None:
+        if self.expected and self._filled + len(values) <= self.expected:
+            self._values[0][self._filled : self._filled + len(values)] = values
+        else:  # more rows than announced (or none announced): gather
+            if self.expected:
+                self._values, self.expected = [self._values[0][: self._filled]], 0
+            self._values.append(values)
+        self._filled += len(values)
 
     def add(self, y: np.ndarray, rows: np.ndarray) -> None:
         """Add a chunk's targets; ``rows`` are their usable-row numbers."""
         flat = y.reshape(len(y), -1)
         if self.form == "single":
-            self._values.append(flat[:, 0].astype(np.float64))
+            self._store(flat[:, 0].astype(np.float64))
             return
         values = flat.astype(np.float64)
         bad = ~np.isfinite(values).all(1)
         self.missing.append(rows[bad])
         if self.form == "table":
             self.one_hot &= bool(np.isin(values, (0.0, 1.0)).all() and (values.sum(1) == 1).all())
-            self._values.append(values.argmax(1).astype(np.float64))
+            self._store(values.argmax(1).astype(np.float64))
             good = values[~bad]
             self.count += len(good)
             self.total = good.sum(0) + (0 if self.total is None else self.total)
@@ -84,13 +100,15 @@ class TargetScan:
         """``(m,)`` one value per row (the arg-max of a table), ``None`` per position."""
         if self.form == "per_position":
             return None
+        if self.expected:  # one array, possibly longer than the rows read
+            self._values, self.expected = [self._values[0][: self._filled]], 0
         if len(self._values) != 1:
             self._values = [np.concatenate(self._values) if self._values else np.zeros(0)]
         return self._values[0]
 
     def set_values(self, values: np.ndarray) -> None:
         """Replace the per-row values (final labels of a CSV read in one pass)."""
-        self._values = [values]
+        self._values, self.expected, self._filled = [values], 0, len(values)
 
     def release(self) -> None:
         """Drop the per-row values once the labels are analysed (class ids replace them)."""
