@@ -123,7 +123,7 @@ class CellJoin(Join):
     def run_boundaries(self, threshold: float, sink: Sink) -> None:
         if threshold <= 0 or self.nlist < 2:
             return
-        limit = max(self._budget.share(0.05) // self._groups_n, 1 << 12)
+        limit = max(self._budget.share(0.02) // self._groups_n, 1 << 12)
         visits = [Spool(self._budget, self._record, 0, limit=limit, name=f"visits{g}") for g in range(self._groups_n)]
         for table in self._groups:
             for _, rec in table.chunks(1 << 20):

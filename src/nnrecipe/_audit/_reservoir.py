@@ -30,9 +30,15 @@ def row_keys(index: np.ndarray, seed: int) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+_EMPTY = np.uint64(2**64 - 1)  # the key of a slot not filled yet: every real key is smaller
+
+
 @dataclasses.dataclass
 class Reservoir:
     """At most ``size`` rows chosen uniformly: values, labels, positions and usable-row numbers.
+
+    The arrays are allocated once, at ``size`` rows, and rows replace one another in place:
+    no chunk ever copies the whole sample.
 
     Attributes:
         X: ``(k, d)`` the sampled rows.
@@ -52,31 +58,23 @@ class Reservoir:
         """Consider a chunk's rows (``keys`` from :func:`row_keys`)."""
         if self.size <= 0 or len(keys) == 0:
             return
-        if len(keys) > self.size:  # only the smallest keys of the chunk can enter
-            pre = np.argpartition(keys, self.size - 1)[: self.size]
-            keys, X, index, rows = keys[pre], X[pre], index[pre], rows[pre]
-            y = None if y is None else y[pre]
-        if len(self.keys) < self.size:  # filling up: keep everything offered, then trim
-            all_keys = np.concatenate([self.keys, keys])
-            keep = np.argsort(all_keys, kind="stable")[: self.size]
-            self.keys = all_keys[keep]
-            self.X = (X if self.X is None else np.concatenate([self.X, X]))[keep]
-            if y is not None:
-                self.y = (y if self.y is None else np.concatenate([self.y, y]))[keep]
-            self.index = np.concatenate([self.index, index])[keep]
-            self.rows = np.concatenate([self.rows, rows])[keep]
-            return
+        if self.X is None:
+            self.keys = np.full(self.size, _EMPTY)
+            self.X = np.empty((self.size, *X.shape[1:]), X.dtype)
+            self.y = None if y is None else np.empty((self.size, *y.shape[1:]), y.dtype)
+            self.index = np.full(self.size, -1, np.int64)
+            self.rows = np.full(self.size, -1, np.int64)
         take = np.flatnonzero(keys < self.keys.max())
+        if len(take) > self.size:  # only the smallest keys of the chunk can enter
+            take = take[np.argpartition(keys[take], self.size - 1)[: self.size]]
         if len(take) == 0:
             return
-        # Full: new rows with smaller keys replace the largest kept ones, in place (copying
-        # the whole sample for every chunk would cost more than the rest of the pass).
+        # The smallest keys of kept and offered rows stay; offered ones fill the slots freed.
         merged = np.concatenate([self.keys, keys[take]])
         keep = np.argpartition(merged, self.size - 1)[: self.size]
         incoming = take[keep[keep >= self.size] - self.size]
         slots = np.setdiff1d(np.arange(self.size), keep[keep < self.size], assume_unique=True)
         self.keys[slots] = keys[incoming]
-        assert self.X is not None
         self.X[slots] = X[incoming]
         if y is not None and self.y is not None:
             self.y[slots] = y[incoming]
@@ -84,14 +82,15 @@ class Reservoir:
         self.rows[slots] = rows[incoming]
 
     def finish(self) -> None:
-        """Order the sample by position (the order samples are used in)."""
-        order = np.argsort(self.index, kind="stable")
+        """Drop the slots never filled and order the sample by position (the order it is used in)."""
+        filled = np.flatnonzero(self.keys != _EMPTY)
+        order = filled[np.argsort(self.index[filled], kind="stable")]
         self.keys, self.index, self.rows = self.keys[order], self.index[order], self.rows[order]
-        self.X = None if self.X is None else self.X[order]
-        self.y = None if self.y is None else self.y[order]
+        self.X = None if self.X is None or not len(order) else self.X[order]
+        self.y = None if self.y is None or not len(order) else self.y[order]
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return int((self.keys != _EMPTY).sum())
 
 
 @dataclasses.dataclass

@@ -107,9 +107,9 @@ def scan(
     out = Scan(
         name=source.name, tag=tag, source=source, index=RowIndex(0, np.zeros(0)), finite=np.zeros(0, bool),
         stats=stats, moments=FeatureMoments.empty(d), targets=None,
-        sample=Reservoir(int(min(_SAMPLE_MAX, rows_fit))),
-        stat_sample=Reservoir(_STAT_SAMPLE),
-        leak_sample=Reservoir(int(min(_LEAK_ROWS, max(2000, budget.share(0.05) // (4 * len(leak_features)))))) if train else None,
+        sample=Reservoir(_sized(min(_SAMPLE_MAX, rows_fit), source)),
+        stat_sample=Reservoir(_sized(_STAT_SAMPLE, source)),
+        leak_sample=Reservoir(_sized(min(_LEAK_ROWS, max(2000, budget.share(0.05) // (4 * len(leak_features)))), source)) if train else None,
         leak_features=leak_features, per_class={},
         extremes={s: Extremes(_EXTREMES, keep_rows=train) for s in STAT_NAMES},
     )
@@ -138,6 +138,11 @@ def scan(
     if out.targets is not None and out.targets.values is not None:
         out.targets.set_values(source.relabel(out.targets.values))
     return out
+
+
+def _sized(size: int, source: Source) -> int:
+    """A sample never larger than the split (its arrays are allocated at full size)."""
+    return int(min(size, source.n_total)) if source.n_total else int(size)
 
 
 def _sample(
