@@ -3,6 +3,7 @@
 from ._audit import audit
 from ._config import AuditConfig
 from ._finding import Finding, Severity
+from ._progress import AuditInterrupted, Progress
 from ._report import AuditReport, Gallery
 from ._sections import (
     ClassLabels,
@@ -20,6 +21,7 @@ from ._summary import AuditSummary
 
 __all__ = [
     "AuditConfig",
+    "AuditInterrupted",
     "AuditReport",
     "AuditSummary",
     "ClassLabels",
@@ -29,6 +31,7 @@ __all__ = [
     "LabelErrorSummary",
     "LeakageSummary",
     "NeighborSummary",
+    "Progress",
     "RegressionTargets",
     "ScaleSummary",
     "SequenceTargets",

@@ -108,7 +108,7 @@ def _draw_histogram(ax: Any, name: str, h: Histogram) -> None:
         if count:
             ax.annotate(
                 f"{count} {'below' if where == 0 else 'above'}\n(to {extreme:.3g})",
-                xy=(where, 0.0), xycoords="axes fraction", xytext=(where, 0.9), textcoords="axes fraction",
+                xy=(where, 0.0), xycoords="axes fraction", xytext=(0.03 + 0.94 * where, 0.9), textcoords="axes fraction",
                 ha=align, va="top", fontsize=_CAPTION - 1, color="C3",
                 arrowprops={"arrowstyle": "->", "color": "C3"},
             )
