@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnrecipe import AuditConfig, AuditReport, audit
+from nnrecipe._audit import SplitSummary
 
 
 def test_clean_digits_have_no_error(clean_report: AuditReport) -> None:
@@ -47,18 +48,21 @@ def test_dirty_report_is_not_ok_and_lists_errors_first(dirty_report: AuditReport
 
 
 def test_summary_reports_split_sizes_and_shapes(dirty_report: AuditReport) -> None:
-    splits = dirty_report.summary["splits"]
-    assert splits["train"] == {"examples": 1400, "usable": 1399, "shape": [64], "dtype": "float32"}
-    assert splits["val"]["examples"] == 397
+    splits = dirty_report.summary.splits
+    assert splits["train"] == SplitSummary(examples=1400, usable=1399, shape=(64,), dtype="float32")
+    assert splits["val"].examples == 397
 
 
 def test_each_statistic_shows_its_extremes(dirty_report: AuditReport) -> None:
-    stats = dirty_report.summary["statistics"]["train"]
+    stats = dirty_report.summary.statistics["train"]
     assert set(stats) == {"mean", "std", "norm", "min", "max", "length", "nn_distance"}
     # The image left in 0-255 has the largest norm of all.
-    assert stats["norm"]["highest"][0][0] == 400
-    assert len(stats["norm"]["lowest"]) == 5
-    assert sum(stats["norm"]["histogram"]["counts"]) == 1399
+    assert stats["norm"].highest[0][0] == 400
+    assert len(stats["norm"].lowest) == 5
+    hist = stats["norm"].histogram
+    assert sum(hist.counts) + hist.below + hist.above == 1399
+    # It lies beyond the robust axis instead of squashing the other examples into one bin.
+    assert hist.above >= 1 and hist.high == stats["norm"].highest[0][1]
 
 
 def test_a_user_feature_function_replaces_the_representation(digits: tuple[np.ndarray, np.ndarray]) -> None:
@@ -72,8 +76,8 @@ def test_a_user_feature_function_replaces_the_representation(digits: tuple[np.nd
         return batch[:, :16]  # the top two rows of each 8x8 digit
 
     report = audit((X, y), features=features, config=AuditConfig(label_errors=False))
-    assert sum(calls) == len(X)
-    assert report.summary["neighbors"]["representation_dim"] == 16
+    assert sum(calls) == len(X)  # each example once (a large split also embeds a sample for its cells)
+    assert report.summary.neighbors.representation_dim  # type: ignore[union-attr] == 16
     assert {("train", 3), ("train", 7)} <= report.flagged("near_duplicates")
 
 
@@ -86,5 +90,5 @@ def test_a_torch_module_can_supply_the_features(digits: tuple[np.ndarray, np.nda
     torch.manual_seed(0)
     embed = torch.nn.Sequential(torch.nn.Linear(64, 12), torch.nn.Tanh())
     report = audit((X, y), features=embed, config=AuditConfig(label_errors=False))
-    assert report.summary["neighbors"]["representation_dim"] == 12
+    assert report.summary.neighbors.representation_dim  # type: ignore[union-attr] == 12
     assert {("train", 3), ("train", 7)} <= report.flagged("near_duplicates")

@@ -36,7 +36,7 @@ def test_a_regression_target_copied_into_the_inputs_is_leakage(digits: tuple[np.
 
 def test_clean_digits_have_no_target_leakage(clean_report: AuditReport) -> None:
     assert clean_report.find("target_leakage") is None
-    assert clean_report.summary["target_leakage"]["best_single_feature_score"] < 0.5
+    assert clean_report.summary.target_leakage.best_single_feature_score  # type: ignore[union-attr] < 0.5
 
 
 def test_unnormalised_inputs_are_warned_and_standardised_ones_are_not(digits: tuple[np.ndarray, np.ndarray]) -> None:
@@ -65,6 +65,6 @@ def test_wide_inputs_check_a_subset_of_features_and_still_run(digits: tuple[np.n
     X, y = digits
     wide = np.repeat(X[:400].reshape(400, 1, 8, 8), 3, axis=1).repeat(12, axis=2).repeat(12, axis=3)  # 3x96x96
     report = audit((wide, y[:400]), config=_FAST)
-    assert report.summary["target_leakage"]["features_checked"] == 4096
-    assert report.summary["splits"]["train"]["shape"] == [3, 96, 96]
+    assert report.summary.target_leakage.features_checked == 4096  # type: ignore[union-attr]
+    assert report.summary.splits["train"].shape == (3, 96, 96)
     assert report.find("target_leakage") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnrecipe._audit._duplicates import hash_groups
+from nnrecipe._audit._hashes import hash_groups
 from nnrecipe._audit._stats import compute_stats
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnrecipe import AuditConfig, AuditReport, audit
+from nnrecipe import AuditConfig, AuditReport, DataError, audit
 
 from .conftest import Planted
 
@@ -42,28 +42,59 @@ def test_user_probabilities_replace_the_baseline(digits: tuple[np.ndarray, np.nd
     found = report.find("label_errors")
     assert found is not None
     assert set(found.examples) == {("train", 5), ("train", 50), ("train", 500)}
-    assert report.summary["label_errors"]["method"]["train"] == "user pred_probs"
+    assert report.summary.label_errors.method["train"] == "user pred_probs"  # type: ignore[union-attr]
 
 
-def test_a_weak_baseline_says_so_instead_of_flagging(mnist1d: tuple[np.ndarray, ...]) -> None:
+def test_a_weak_baseline_on_clean_hard_data_says_so_without_an_error(mnist1d: tuple[np.ndarray, ...]) -> None:
     X, y, _, _ = mnist1d
     report = audit((X[:1500], y[:1500]))
+    assert report.ok
     assert report.find("label_errors") is None
     skipped = report.find("label_errors_skipped")
     assert skipped is not None and skipped.severity == "info"
-    assert report.summary["label_errors"]["accuracy"]["train"] < 0.6
+    assert report.summary.label_errors.self_consistency["train"] < 0.6  # type: ignore[union-attr]
+
+
+def _flipped(y: np.ndarray, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    flip = rng.random(len(y)) < rate
+    noisy = y.copy()
+    noisy[flip] = (noisy[flip] + rng.integers(1, 10, int(flip.sum()))) % 10
+    return noisy, flip
+
+
+@pytest.mark.parametrize("rate", [0.3, 0.5])
+def test_heavy_label_noise_is_an_error_with_its_estimated_rate(digits: tuple[np.ndarray, np.ndarray], rate: float) -> None:
+    X, y = digits
+    noisy, flip = _flipped(y, rate)
+    report = audit((X, noisy))
+    found = report.find("label_noise")
+    assert found is not None and found.severity == "error"
+    estimate = report.summary.label_errors.noise_rate["train"]  # type: ignore[union-attr]
+    assert estimate is not None and rate - 0.1 <= estimate <= rate + 0.02  # the estimate errs low
+    # The detector stays on: the flipped labels are ranked, not given up on.
+    flagged = {i for _, i in report.find("label_errors").examples}  # type: ignore[union-attr]
+    assert len(flagged & set(np.flatnonzero(flip))) >= 0.8 * flip.sum()
+
+
+def test_clean_and_lightly_noisy_labels_are_no_error(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = digits
+    for rate, most in ((0.0, 0.03), (0.05, 0.08)):
+        report = audit((X, _flipped(y, rate)[0]))
+        assert report.find("label_noise") is None, rate
+        assert report.summary.label_errors.noise_rate["train"] <= most  # type: ignore[union-attr, operator]
 
 
 def test_label_errors_can_be_switched_off(digits: tuple[np.ndarray, np.ndarray]) -> None:
     report = audit(digits, config=AuditConfig(label_errors=False))
-    assert "label_errors" not in report.summary["timings"]
-    assert report.summary["label_errors"] == {}
+    assert "label_errors" not in report.summary.timings
+    assert report.summary.label_errors is None
 
 
 def test_logits_or_a_wrong_shape_instead_of_probabilities_are_refused(digits: tuple[np.ndarray, np.ndarray]) -> None:
     X, y = digits
     logits = np.random.default_rng(0).normal(size=(len(y), 10))
-    with pytest.raises(ValueError, match="softmax"):
+    with pytest.raises(DataError, match="softmax"):
         audit((X, y), pred_probs={"train": logits})
-    with pytest.raises(ValueError, match=r"expected \(examples in train, 10\)"):
+    with pytest.raises(DataError, match=r"expected \(examples in train, 10\)"):
         audit((X, y), pred_probs={"train": np.full((len(y), 3), 1 / 3)})

@@ -8,6 +8,7 @@ import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from nnrecipe import AuditConfig, DataError, audit
+from nnrecipe._audit import SplitSummary
 from nnrecipe.data import TensorData
 
 _FAST = AuditConfig(label_errors=False)
@@ -71,7 +72,7 @@ def test_a_failing_item_a_wrong_shape_a_wrong_dtype_and_a_text_label_do_not_stop
     assert report.find("wrong_dtype").examples == (("train", 13),)  # type: ignore[union-attr]
     assert report.find("label_type").examples == (("train", 11),)  # type: ignore[union-attr]
     assert "truncated file" in report.find("unreadable").details["reasons"][0]  # type: ignore[union-attr]
-    assert report.summary["splits"]["train"] == {"examples": 300, "usable": 296, "shape": [64], "dtype": "float32"}
+    assert report.summary.splits["train"] == SplitSummary(examples=300, usable=296, shape=(64,), dtype="float32")
 
 
 @pytest.mark.parametrize(
@@ -112,6 +113,44 @@ def test_a_dataset_whose_labels_are_all_strings_is_refused(digits: tuple[np.ndar
         audit(Named(X[:50], y[:50]))
 
 
-def test_unsupported_types_are_a_type_error() -> None:
-    with pytest.raises(TypeError, match="not supported"):
+def test_unsupported_types_are_a_data_error() -> None:
+    with pytest.raises(DataError, match="not supported"):
         audit({"X": 1})
+
+
+class Stream(torch.utils.data.IterableDataset):  # type: ignore[type-arg]
+    """An iterable dataset: no length, no random access."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.X, self.y = X, y
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for x, t in zip(self.X, self.y):
+            yield torch.from_numpy(x), int(t)
+
+
+def test_streams_without_length_are_read_in_chunks(digits: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> None:
+    from nnrecipe._audit._budget import Budget
+
+    monkeypatch.setattr(Budget, "chunk_rows", lambda self, width: 50)
+    X, y = digits
+    X = X[:300].copy()
+    X[9] = X[2]
+    report = audit(DataLoader(Stream(X, y[:300]), batch_size=32), val=(X[:5], y[:5]), config=_FAST)
+    assert set(report.find("exact_duplicates").examples) == {("train", 2), ("train", 9)}  # type: ignore[union-attr]
+    assert report.summary.splits["train"].examples == 300
+    assert {("val", i) for i in range(5)} <= report.flagged("leakage")
+
+
+def test_a_dataset_of_token_windows_is_next_token_data(digits: tuple[np.ndarray, np.ndarray]) -> None:
+    seq = np.random.default_rng(0).integers(0, 50, size=(200, 17))
+
+    class Windows(Dataset):  # type: ignore[type-arg]
+        def __len__(self) -> int:
+            return len(seq)
+
+        def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+            return torch.from_numpy(seq[i, :-1]), torch.from_numpy(seq[i, 1:])
+
+    report = audit(Windows(), config=_FAST)
+    assert report.ok and report.summary.labels.task == "autoregressive"  # type: ignore[union-attr]

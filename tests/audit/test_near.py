@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnrecipe import AuditReport
-from nnrecipe._audit._neighbors import build_neighbors, calibrated_threshold
+from nnrecipe._audit._join import Hits
+from nnrecipe._audit._neighbors import NearestTable, calibrated_threshold
 
 from .conftest import Planted, train
 
@@ -43,11 +44,11 @@ def test_the_threshold_is_calibrated_on_the_data_not_fixed() -> None:
     assert calibrated_threshold(np.zeros(5)) == 0.0
 
 
-def test_neighbours_exclude_the_example_itself_even_among_duplicates() -> None:
-    rng = np.random.default_rng(0)
-    Z = rng.normal(size=(200, 8)).astype(np.float32)
-    Z[1] = Z[0]
-    nb = build_neighbors(Z, k=3)
-    assert not (nb.ids == np.arange(200)[:, None]).any()
-    assert nb.ids[0, 0] == 1 and nb.ids[1, 0] == 0
-    assert nb.dist[0, 0] == 0.0
+def test_the_nearest_table_keeps_the_nearest_hit_and_copies_inherit_it() -> None:
+    table = NearestTable(4)
+    table.update(Hits(0, np.array([0, 1]), np.array([[2, 1], [0, -1]]), np.array([[0.3, 0.5], [0.7, np.inf]])))
+    assert table.row.tolist() == [2, 0, -1, -1]
+    table.update(Hits(0, np.array([1]), np.array([[2]]), np.array([[0.9]])))  # farther: ignored
+    assert table.row[1] == 0
+    table.copy_from(np.array([3]), np.array([0]))  # row 3 is an identical copy of row 0
+    assert table.row[3] == 2 and table.dist[3] == table.dist[0]

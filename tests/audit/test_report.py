@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnrecipe import AuditReport, Finding
+from nnrecipe._audit import AuditSummary, ScaleSummary
 
 from .conftest import Planted
 
@@ -29,7 +31,7 @@ def test_json_holds_every_example_and_round_trips(dirty_report: AuditReport, pla
     assert labels["count"] == len(labels["examples"]) >= 32
     again = AuditReport.from_json(dirty_report.to_json())
     assert [f.to_dict() for f in again.findings] == [f.to_dict() for f in dirty_report.findings]
-    assert again.summary["labels"] == dirty_report.summary["labels"]
+    assert again.summary == dirty_report.summary
 
 
 def test_save_writes_json_and_pictures(tmp_path: Path, dirty_report: AuditReport) -> None:
@@ -50,6 +52,10 @@ def test_the_gallery_shows_every_class_and_the_extremes(dirty_report: AuditRepor
     assert highest_norm[:2] == ("train", 400)
 
 
-def test_non_finite_summary_values_become_null_in_json() -> None:
-    report = AuditReport([], {"neighbors": {"median_nearest": float("inf"), "values": [1.0, float("nan")]}})
-    assert json.loads(report.to_json())["summary"]["neighbors"] == {"median_nearest": None, "values": [1.0, None]}
+def test_non_finite_summary_values_become_null_in_json_and_nan_again() -> None:
+    scale = ScaleSummary(mean=float("nan"), std=1.0, min=-float("inf"), max=2.0, constant_features=(), feature_std_ratio=1.0)
+    report = AuditReport([], AuditSummary(splits={}, scale=scale))
+    data = json.loads(report.to_json())["summary"]["scale"]
+    assert data["mean"] is None and data["min"] is None
+    again = AuditReport.from_json(report.to_json()).summary.scale
+    assert again is not None and np.isnan(again.mean) and np.isnan(again.min) and again.max == 2.0

@@ -3,6 +3,40 @@
 from ._audit import audit
 from ._config import AuditConfig
 from ._finding import Finding, Severity
-from ._report import AuditReport
+from ._progress import AuditInterrupted, Progress
+from ._report import AuditReport, Gallery
+from ._sections import (
+    ClassLabels,
+    Histogram,
+    LabelErrorSummary,
+    LeakageSummary,
+    NeighborSummary,
+    RegressionTargets,
+    ScaleSummary,
+    SequenceTargets,
+    SplitSummary,
+    StatisticSummary,
+)
+from ._summary import AuditSummary
 
-__all__ = ["AuditConfig", "AuditReport", "Finding", "Severity", "audit"]
+__all__ = [
+    "AuditConfig",
+    "AuditInterrupted",
+    "AuditReport",
+    "AuditSummary",
+    "ClassLabels",
+    "Finding",
+    "Gallery",
+    "Histogram",
+    "LabelErrorSummary",
+    "LeakageSummary",
+    "NeighborSummary",
+    "Progress",
+    "RegressionTargets",
+    "ScaleSummary",
+    "SequenceTargets",
+    "Severity",
+    "SplitSummary",
+    "StatisticSummary",
+    "audit",
+]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ._finding import Finding
+from ._sections import LeakageSummary, ScaleSummary
 from ._stats import FeatureMoments
 
 __all__ = ["scale_findings", "target_leak_findings"]
@@ -15,7 +14,7 @@ _LEAK_ACCURACY = 0.98
 _LEAK_CORRELATION = 0.995
 
 
-def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[list[Finding], dict[str, Any]]:
+def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[list[Finding], ScaleSummary]:
     """Flag inputs far from zero mean and unit variance, and features that never change.
 
     Args:
@@ -32,19 +31,17 @@ def scale_findings(moments: FeatureMoments, *, split: str = "train") -> tuple[li
     constant = np.flatnonzero(moments.high <= moments.low)
     varying = np.setdiff1d(np.arange(len(std)), constant)
     spread = float(std[varying].max() / max(np.median(std[varying]), 1e-12)) if len(varying) else 1.0
-    summary = {
-        "mean": g_mean, "std": g_std,
-        "min": float(moments.low.min()), "max": float(moments.high.max()),
-        "constant_features": constant.tolist(),
-        "feature_std_ratio": spread,
-    }
+    summary = ScaleSummary(
+        mean=g_mean, std=g_std, min=float(moments.low.min()), max=float(moments.high.max()),
+        constant_features=tuple(constant.tolist()), feature_std_ratio=spread,
+    )
     findings: list[Finding] = []
     if abs(g_mean) > 1.0 or not 0.2 <= g_std <= 5.0:
         findings.append(
             Finding(
                 "input_scale", "warn",
                 f"{split} inputs have mean {g_mean:.3g} and std {g_std:.3g} (range "
-                f"[{summary['min']:.3g}, {summary['max']:.3g}]); networks train best on inputs near "
+                f"[{summary.min:.3g}, {summary.max:.3g}]); networks train best on inputs near "
                 "zero mean and unit variance: standardise with the train statistics, "
                 "x = (x - mean) / std.",
                 details={"mean": g_mean, "std": g_std},
@@ -83,32 +80,30 @@ def _nearest_value_accuracy(fit_x: np.ndarray, fit_y: np.ndarray, x: np.ndarray,
 
 
 def target_leak_findings(
-    X: np.ndarray, y: np.ndarray, task: str, *, seed: int = 0, sample: int = 20_000, max_features: int = 4096
-) -> tuple[list[Finding], dict[str, Any]]:
+    X: np.ndarray, y: np.ndarray, task: str, *, features: np.ndarray | None = None, seed: int = 0, sample: int = 20_000
+) -> tuple[list[Finding], LeakageSummary]:
     """Find single features that predict the label almost perfectly on held-out rows.
 
     For each feature, each held-out example gets the label of the fitted example nearest in
-    that feature alone (fit and held-out are halves of a subsample), so a feature that
+    that feature alone (fit and held-out are halves of the rows), so a feature that
     separates the classes scores near 1 while a shuffled ID that merely memorises scores
     near chance. For regression the absolute correlation with the target is used.
 
     Args:
-        X: ``(m, d)`` train inputs (finite rows).
+        X: ``(m, c)`` sampled train inputs (finite rows), possibly a subset of the features.
         y: ``(m,)`` class ids (>= 0) or regression targets.
         task: ``"classification"`` or ``"regression"``.
-        seed: Seed of the subsample.
-        sample: Rows used at most.
-        max_features: Features checked at most (a random subset of wider inputs).
+        features: The input feature index of each column of ``X`` (``arange(c)`` by default).
+        seed: Seed of the row subsample.
+        sample: Rows used at most (fewer for wide inputs, about 128 MiB).
 
     Returns:
-        An ``error`` finding naming the leaking features, and each feature's best score.
+        An ``error`` finding naming the leaking features, and the best feature's score.
     """
+    cols = np.arange(X.shape[1]) if features is None else np.asarray(features)
     rng = np.random.default_rng(seed)
-    # Wide inputs: a random subset of features, and fewer rows, so the check stays within
-    # seconds and about 128 MiB.
-    cols = np.sort(rng.permutation(X.shape[1])[:max_features]) if X.shape[1] > max_features else np.arange(X.shape[1])
-    rows = np.sort(rng.permutation(len(X))[: min(sample, max(2000, (1 << 25) // len(cols)))])
-    Xs, ys = X[np.ix_(rows, cols)], y[rows]
+    rows = np.sort(rng.permutation(len(X))[: min(sample, max(2000, (1 << 25) // max(X.shape[1], 1)))])
+    Xs, ys = X[rows], y[rows]
     if task == "regression":
         yc = ys.astype(np.float64) - ys.mean()
         xc = Xs.astype(np.float64) - Xs.mean(0, dtype=np.float64)
@@ -139,9 +134,9 @@ def target_leak_findings(
             )
         )
     best = int(np.argmax(score))
-    return findings, {
-        "best_single_feature": int(cols[best]),
-        "best_single_feature_score": float(score[best]),
-        "majority_baseline": baseline,
-        "features_checked": len(cols),
-    }
+    return findings, LeakageSummary(
+        best_single_feature=int(cols[best]),
+        best_single_feature_score=float(score[best]),
+        majority_baseline=baseline,
+        features_checked=len(cols),
+    )

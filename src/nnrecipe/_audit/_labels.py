@@ -1,21 +1,26 @@
-"""Labels: their type and range, class counts, imbalance, and the bias to initialise with."""
+"""Labels: what they are (classes, regression targets, one per sequence position), their
+type and range, and the per-split class ids every later check uses."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal
 
 import numpy as np
 
+from ._classes import class_findings, class_summary
+from ._config import LabelTask
 from ._finding import Finding
-from ._split import LoadedSplit
+from ._regression import regression_targets
+from ._sections import ClassLabels, RegressionTargets, SequenceTargets
+from ._sequence import sequence_targets
+from ._split import RowIndex
+from ._targets import TargetScan
 
 __all__ = ["LabelAnalysis", "LabelTask", "analyse_labels"]
 
-LabelTask = Literal["auto", "classification", "regression"]
-_MAX_CLASSES = 10_000
-_IMBALANCE_WARN = 10.0
+# More class ids than this cannot be softmax outputs: the labels are IDs or codes instead.
+_MAX_CLASS_ID = 1_000_000
 
 
 @dataclasses.dataclass
@@ -23,87 +28,138 @@ class LabelAnalysis:
     """What the labels are, per split.
 
     Attributes:
-        task: ``"classification"`` or ``"regression"`` (``"none"`` without labels).
-        classes: Per split, ``(m,)`` int64 class ids aligned with the split's rows, -1 where
+        task: ``"classification"``, ``"regression"``, ``"autoregressive"``,
+            ``"per_position"`` or ``"none"`` (no labels).
+        classes: Per split, ``(m,)`` int16 (int32 beyond 32,767 classes) class ids aligned with the split's rows, -1 where
             the label is missing, of the wrong type or out of range (classification only).
-        num_classes: The number of classes.
+        num_classes: The number of classes (classification only).
         findings: Label faults.
-        summary: Counts, prior, imbalance and the recommended output bias, JSON-ready.
+        summary: The typed labels section, ``None`` without labels.
     """
 
     task: str
     classes: dict[str, np.ndarray]
     num_classes: int
     findings: list[Finding]
-    summary: dict[str, Any]
+    summary: ClassLabels | RegressionTargets | SequenceTargets | None
 
 
-def _flat_labels(y: np.ndarray) -> np.ndarray | None:
-    """Labels as ``(m,)`` float64: squeezed, or one-hot decoded; ``None`` if neither."""
-    if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
-        return y.reshape(-1).astype(np.float64)
-    if y.ndim == 2 and y.dtype.kind in "biuf" and np.isin(y, (0, 1)).all() and (y.sum(1) == 1).all():
-        return y.argmax(1).astype(np.float64)
-    return None
-
-
-def _is_classification(v: np.ndarray, y: np.ndarray, task: LabelTask, named: bool) -> bool:
+def _is_classification(v: np.ndarray, kind: str, task: LabelTask, named: bool) -> bool:
     if task != "auto":
         return task == "classification"
-    if named or y.dtype.kind in "biu":
+    if named or kind in "biu":
         return True
+    v = v[:: max(1, len(v) // 1_000_000)]  # a strided million decides it: the same verdict, bounded memory
     fin = v[np.isfinite(v)]
     integral = fin == np.round(fin)
-    # Float labels that are (almost all) whole numbers with few distinct values are classes.
-    return bool(len(fin)) and integral.mean() >= 0.99 and len(np.unique(fin[integral])) <= 1000
+    distinct = len(np.unique(fin[integral]))
+    # Whole-number floats with few distinct values, each seen about twice or more, are classes.
+    return bool(len(fin)) and integral.mean() >= 0.99 and distinct <= min(1000, max(2, len(fin) // 2))
 
 
 def analyse_labels(
-    splits: Mapping[str, LoadedSplit], *, task: LabelTask = "auto", num_classes: int | None = None
+    targets: Mapping[str, TargetScan],
+    index: Mapping[str, RowIndex],
+    sample: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    task: LabelTask = "auto",
+    num_classes: int | None = None,
+    class_names: list[str] | None = None,
 ) -> LabelAnalysis:
-    """Check the labels of every split and summarise the classes.
+    """Check the labels of every split and summarise them.
 
     Args:
-        splits: The loaded splits, ``"train"`` first.
-        task: Force classification or regression; ``"auto"`` infers it from the train labels.
+        targets: Per split, its targets as the first pass kept them (splits without
+            targets are absent).
+        index: Per split, positions as passed of its usable rows.
+        sample: Sampled train ``(inputs, targets)`` rows, compared for sequence targets.
+        task: Force the task; ``"auto"`` infers it from the train labels (targets that are
+            the inputs one position ahead are next-token data, ``"autoregressive"``).
         num_classes: The number of classes, when known; labels outside ``[0, num_classes)``
-            are then out of range. Otherwise the classes seen in train define the range.
+            are then out of range. Otherwise the labels seen define the classes.
+        class_names: Class names from folder names or CSV text labels.
 
     Returns:
         The analysis.
     """
-    train = splits["train"]
-    if train.y is None:
-        return LabelAnalysis("none", {}, 0, [], {"task": "none"})
-    flat = {name: _flat_labels(s.y) for name, s in splits.items() if s.y is not None}
-    v = flat["train"]
-    if v is None or not _is_classification(v, train.y, task, train.class_names is not None):
-        return _regression(splits, flat)
+    train = targets.get("train")
+    if train is None:
+        return LabelAnalysis("none", {}, 0, [], None)
+    if train.form == "per_position":
+        sequence, found = sequence_targets(train, sample, declared=task == "autoregressive")
+        return LabelAnalysis(sequence.task, {}, 0, found, sequence)
     findings: list[Finding] = []
-    missing, wrong_type, out_of_range = [], [], []
-    train_fin = v[np.isfinite(v)]
-    seen = int(train_fin[train_fin == np.round(train_fin)].max(initial=-1)) + 1
-    C = num_classes if num_classes is not None else min(max(seen, 1), _MAX_CLASSES)
-    train_classes: set[int] = set()
+    if task == "autoregressive":
+        findings.append(
+            Finding(
+                "sequence_targets", "warn",
+                f"task='autoregressive' was declared but train has one target per example (target shape "
+                f"{train.shape}), not one per input position; pass targets with the inputs' shape "
+                "(y = seq[1:] for x = seq[:-1]) or another task.",
+            )
+        )
+        task = "auto"
+    v = train.values
+    one_label = train.form == "single" or train.one_hot
+    if v is None or not one_label or not _is_classification(v, train.kind, task, class_names is not None):
+        regression, more = regression_targets(targets, index)
+        return LabelAnalysis("regression", {}, 0, findings + more, regression)
+    values = {n: t.values for n, t in targets.items() if t.values is not None and (t.form == "single" or t.one_hot)}
+    return _classification(values, index, num_classes, class_names, findings)
+
+
+def _blocks(n: int, size: int = 1 << 20) -> list[slice]:
+    """Slices of a million labels: temporaries stay small however many examples there are."""
+    return [slice(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+def _whole(f: np.ndarray) -> np.ndarray:
+    return f[np.isfinite(f) & (f == np.round(f)) & (f >= 0)]
+
+
+def _classification(
+    flat: Mapping[str, np.ndarray],
+    index: Mapping[str, RowIndex],
+    num_classes: int | None,
+    names: list[str] | None,
+    findings: list[Finding],
+) -> LabelAnalysis:
+    seen = 1 + int(max((_whole(f[b]).max(initial=-1) for f in flat.values() for b in _blocks(len(f))), default=-1))
+    codes: np.ndarray | None = None
+    if num_classes is None and seen > _MAX_CLASS_ID:
+        codes = np.unique(np.concatenate([np.unique(_whole(f[b])) for f in flat.values() for b in _blocks(len(f))]))
+        findings.append(
+            Finding(
+                "labels_not_class_ids", "error",
+                f"labels go up to {seen - 1:,} but only {len(codes):,} distinct values occur: they are IDs "
+                "or codes, not class indices 0..C-1; map them: `classes, y = np.unique(y, return_inverse=True)`.",
+                details={"largest": seen - 1, "distinct": len(codes)},
+            )
+        )
+        names = [f"{c:g}" for c in codes]
+    C = num_classes if num_classes is not None else (len(codes) if codes is not None else max(seen, 1))
+    missing: list[tuple[str, int]] = []
+    wrong_type: list[tuple[str, int]] = []
+    out_of_range: list[tuple[str, int]] = []
     classes: dict[str, np.ndarray] = {}
-    for name, s in splits.items():
-        f = flat.get(name)
-        if f is None:
-            continue
-        ids = np.full(len(f), -1, dtype=np.int64)
-        nan = ~np.isfinite(f)
-        frac = np.isfinite(f) & (f != np.round(f))
-        whole = np.isfinite(f) & ~frac
-        bad = whole & ((f < 0) | (f >= C))
-        if name != "train" and num_classes is None:
-            bad |= whole & ~np.isin(f, sorted(train_classes))
-        ok = whole & ~bad
-        ids[ok] = f[ok].astype(np.int64)
-        if name == "train":
-            train_classes = set(np.unique(ids[ok]).tolist())
-        missing += [(name, int(i)) for i in s.index[nan]]
-        wrong_type += [(name, int(i)) for i in s.index[frac]]
-        out_of_range += [(name, int(i)) for i in s.index[bad]]
+    counts: dict[str, np.ndarray] = {}
+    small = np.int16 if C < 2**15 else np.int32  # a few bytes per example, for tens of millions
+    for name, values in flat.items():
+        ids = np.full(len(values), -1, dtype=small)
+        counts[name] = np.zeros(C, dtype=np.int64)
+        for b in _blocks(len(values)):
+            f = values[b]
+            nan = ~np.isfinite(f)
+            frac = np.isfinite(f) & (f != np.round(f))
+            integral = np.isfinite(f) & ~frac
+            g = np.searchsorted(codes, f) if codes is not None else f
+            bad = integral & ((f < 0) | (g >= C))
+            ok = integral & ~bad
+            ids[b][ok] = g[ok].astype(small)
+            counts[name] += np.bincount(g[ok].astype(np.int64), minlength=C)[:C]
+            where = index[name]
+            for found, mask in ((missing, nan), (wrong_type, frac), (out_of_range, bad)):
+                found += [(name, int(i)) for i in where[b.start + np.flatnonzero(mask)]]
         classes[name] = ids
     if missing:
         findings.append(Finding("missing_labels", "error", f"{len(missing)} examples have no label (NaN or empty); drop them or label them.", missing))
@@ -113,66 +169,11 @@ def analyse_labels(
         findings.append(
             Finding(
                 "labels_out_of_range", "error",
-                f"{len(out_of_range)} labels fall outside the classes 0..{C - 1} seen in train "
-                "(negative, too large, or a class missing from train); -1 often marks an "
-                "unlabelled example: drop those, or pass num_classes.",
+                f"{len(out_of_range)} labels fall outside the classes 0..{C - 1} (negative, or not "
+                "below num_classes); -1 often marks an unlabelled example: drop those, or fix num_classes.",
                 out_of_range, {"num_classes": C},
             )
         )
-    summary = _class_summary(classes, C, splits["train"].class_names)
-    if summary["imbalance"] >= _IMBALANCE_WARN:
-        findings.append(
-            Finding(
-                "class_imbalance", "warn",
-                f"the largest train class has {summary['imbalance']:.0f}x the examples of the "
-                "smallest; initialise the output bias to the log prior (summary "
-                "`bias_init`), and prefer per-class metrics to accuracy.",
-                details={"counts": summary["counts"]["train"]},
-            )
-        )
-    if summary["absent_classes"]:
-        findings.append(Finding("absent_classes", "warn", f"classes {summary['absent_classes']} have no train example.", details={"classes": summary["absent_classes"]}))
+    summary = class_summary(counts, names)
+    findings += class_findings(summary, classes, index)
     return LabelAnalysis("classification", classes, C, findings, summary)
-
-
-def _class_summary(classes: Mapping[str, np.ndarray], C: int, names: list[str] | None) -> dict[str, Any]:
-    counts = {s: np.bincount(ids[ids >= 0], minlength=C)[:C] for s, ids in classes.items()}
-    train = counts["train"].astype(np.float64)
-    prior = train / max(train.sum(), 1.0)
-    present = train[train > 0]
-    out: dict[str, Any] = {
-        "task": "classification",
-        "num_classes": C,
-        "class_names": names,
-        "counts": {s: c.tolist() for s, c in counts.items()},
-        "prior": prior.tolist(),
-        "imbalance": float(present.max() / present.min()) if len(present) else 1.0,
-        "absent_classes": np.flatnonzero(train == 0).tolist(),
-        # Softmax logits start at log p(c) so the initial loss equals the label entropy.
-        "bias_init": np.log(np.maximum(prior, 1e-12)).tolist(),
-        "expected_init_loss": float(-(prior[prior > 0] * np.log(prior[prior > 0])).sum()),
-    }
-    if C == 2:
-        out["bias_init_sigmoid"] = float(np.log(max(prior[1], 1e-12) / max(prior[0], 1e-12)))
-    return out
-
-
-def _regression(splits: Mapping[str, LoadedSplit], flat: Mapping[str, np.ndarray | None]) -> LabelAnalysis:
-    findings: list[Finding] = []
-    summary: dict[str, Any] = {"task": "regression", "targets": {}}
-    missing: list[tuple[str, int]] = []
-    for name, s in splits.items():
-        if s.y is None:
-            continue
-        y = s.y.reshape(len(s.y), -1).astype(np.float64)
-        bad = ~np.isfinite(y).all(1)
-        missing += [(name, int(i)) for i in s.index[bad]]
-        good = y[~bad]
-        summary["targets"][name] = {"mean": good.mean(0).tolist(), "std": good.std(0).tolist()} if len(good) else {}
-    if missing:
-        findings.append(Finding("missing_labels", "error", f"{len(missing)} targets are NaN or infinite; drop or fix them.", missing))
-    train = summary["targets"].get("train", {})
-    # A regression head starts at the target mean, so the initial MSE is the target variance.
-    summary["bias_init"] = train.get("mean")
-    summary["expected_init_loss"] = float(np.sum(np.square(train.get("std", [0.0]))))
-    return LabelAnalysis("regression", {}, 0, findings, summary)

@@ -1,7 +1,8 @@
 """Near duplicates within a split and near copies of training examples in val/test.
 
-Both use the same neighbour index and one threshold calibrated on the training split's
-nearest-neighbour distances. Pairs that are exact duplicates are reported elsewhere.
+Both compare each example's nearest non-identical neighbour with one threshold calibrated
+on the training split's nearest-neighbour distances. Identical copies are exact duplicates,
+reported elsewhere.
 """
 
 from __future__ import annotations
@@ -11,104 +12,75 @@ from typing import Any
 
 import numpy as np
 
-from ._config import AuditConfig
 from ._finding import Finding
-from ._neighbors import Neighbors, build_neighbors, calibrated_threshold, query
-from ._split import LoadedSplit
-from ._stats import SplitStats
+from ._neighbors import NearestTable
+from ._split import RowIndex
 
-__all__ = ["near_duplicates"]
-
-
-def _same(stats: SplitStats, a: np.ndarray, b: np.ndarray, other: SplitStats | None = None) -> np.ndarray:
-    hb = (other or stats).hashes[b]
-    return (stats.hashes[a] == hb).all(1)
+__all__ = ["near_duplicates", "near_leakage"]
 
 
-def near_duplicates(
-    splits: Mapping[str, LoadedSplit],
-    stats: Mapping[str, SplitStats],
-    rows: Mapping[str, np.ndarray],
-    Z: Mapping[str, np.ndarray],
-    cfg: AuditConfig,
-) -> tuple[list[Finding], dict[str, Any]]:
-    """Index every split, record each example's nearest-neighbour distance, report near copies.
-
-    Adds the ``nn_distance`` statistic to ``stats`` (NaN for non-finite examples).
+def near_duplicates(tables: Mapping[str, NearestTable], index: Mapping[str, RowIndex], threshold: float) -> list[Finding]:
+    """Pairs of examples of one split closer than ``threshold`` (a ``warn``).
 
     Args:
-        splits: The loaded splits.
-        stats: Their statistics; updated in place.
-        rows: Per split, the positions of the finite rows (the rows of ``Z``).
-        Z: Per split, the representation of those rows.
-        cfg: The audit's settings.
-
-    Returns:
-        ``near_duplicates`` and ``near_leakage`` findings (``warn``) and the thresholds.
+        tables: Per split, each row's nearest other row of the same split.
+        index: Per split, positions as passed of the usable rows.
+        threshold: The calibrated near-duplicate distance.
     """
-    graphs: dict[str, Neighbors] = {}
-    for n in splits:
-        nearest = np.full(len(splits[n]), np.nan)
-        if len(Z[n]) >= 3:
-            graphs[n] = build_neighbors(Z[n], k=cfg.neighbors, seed=cfg.seed)
-            nearest[rows[n]] = graphs[n].dist[:, 0]
-        stats[n].values["nn_distance"] = nearest
-    if "train" not in graphs:
-        return [], {"threshold": None}
-    threshold = calibrated_threshold(graphs["train"].dist[:, 0])
-    summary: dict[str, Any] = {
-        "threshold": threshold,
-        "median_nearest": float(np.median(graphs["train"].dist[:, 0])),
-        "representation_dim": int(Z["train"].shape[1]),
-    }
-    findings: list[Finding] = []
     pairs: list[list[Any]] = []
     members: dict[tuple[str, int], float] = {}
-    for n, g in graphs.items():
-        r = rows[n]
-        src, col = np.nonzero(g.dist < threshold)
-        dst = g.ids[src, col]
-        # Each pair once, whichever side (or both) found it.
-        lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-        _, first = np.unique(lo * len(r) + hi, return_index=True)
-        lo, hi, d = lo[first], hi[first], g.dist[src[first], col[first]]
-        a, b = r[lo], r[hi]
-        novel = ~_same(stats[n], a, b)
-        index = splits[n].index
-        for i, j, dist in zip(a[novel], b[novel], d[novel]):
-            pairs.append([n, int(index[i]), n, int(index[j]), float(dist)])
-            for key in ((n, int(index[i])), (n, int(index[j]))):
-                members[key] = min(members.get(key, np.inf), float(dist))
-    if members:
-        ranked = sorted(members, key=members.__getitem__)
-        findings.append(
-            Finding(
-                "near_duplicates", "warn",
-                f"{len(pairs)} pairs of near-identical examples within a split (closer than "
-                f"{threshold:.3g}, calibrated on this data as far below the typical nearest "
-                "distance); they may be copies with noise, re-encodings or crops: keep one of each.",
-                ranked, {"pairs": pairs, "threshold": threshold},
-            )
-        )
-    leaks: list[tuple[str, int]] = []
-    leak_pairs: list[list[Any]] = []
-    for n in splits:
-        if n == "train" or len(Z[n]) == 0:
+    for n, t in tables.items():
+        close = np.flatnonzero(t.dist < threshold)
+        if len(close) == 0:
             continue
-        pos, dist = query(graphs["train"], Z[n])
-        close = np.flatnonzero(dist < threshold)
-        a, b = rows[n][close], rows["train"][pos[close]]
-        novel = ~_same(stats[n], a, b, stats["train"])
-        for i, j, d in sorted(zip(a[novel], b[novel], dist[close][novel]), key=lambda t: t[2]):
-            leaks.append((n, int(splits[n].index[i])))
-            leak_pairs.append([n, int(splits[n].index[i]), "train", int(splits["train"].index[j]), float(d)])
-    if leaks:
-        findings.append(
-            Finding(
-                "near_leakage", "warn",
-                f"{len(leaks)} validation/test examples are near copies of training examples "
-                f"(closer than {threshold:.3g}); they make held-out scores optimistic: check and remove them.",
-                leaks, {"pairs": leak_pairs, "threshold": threshold},
-            )
+        a, b = close, t.row[close].astype(np.int64)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        # Each pair once, whichever side (or both) found it.
+        _, first = np.unique(lo * (len(t.dist) + 1) + hi, return_index=True)
+        lo, hi, d = lo[first], hi[first], t.dist[close][first]
+        ia, ib = index[n][lo], index[n][hi]
+        for i, j, dist in zip(ia.tolist(), ib.tolist(), d.tolist()):
+            pairs.append([n, i, n, j, dist])
+            for key in ((n, i), (n, j)):
+                members[key] = min(members.get(key, np.inf), dist)
+    if not members:
+        return []
+    ranked = sorted(members, key=members.__getitem__)
+    return [
+        Finding(
+            "near_duplicates", "warn",
+            f"{len(pairs)} pairs of near-identical examples within a split (closer than "
+            f"{threshold:.3g}, calibrated on this data as far below the typical nearest "
+            "distance); they may be copies with noise, re-encodings or crops: keep one of each.",
+            ranked, {"pairs": pairs, "threshold": threshold},
         )
-    return findings, summary
+    ]
+
+
+def near_leakage(
+    tables: Mapping[str, NearestTable], index: Mapping[str, RowIndex], train_index: RowIndex, threshold: float
+) -> list[Finding]:
+    """Val/test examples closer than ``threshold`` to a training example (a ``warn``).
+
+    Args:
+        tables: Per held-out split, each row's nearest training row.
+        index: Per held-out split, positions as passed of the usable rows.
+        train_index: The same for train.
+        threshold: The calibrated near-duplicate distance.
+    """
+    found: list[tuple[float, str, int, int]] = []
+    for n, t in tables.items():
+        close = np.flatnonzero(t.dist < threshold)
+        found += zip(t.dist[close].tolist(), [n] * len(close), index[n][close].tolist(), train_index[t.row[close]].tolist())
+    if not found:
+        return []
+    found.sort()
+    return [
+        Finding(
+            "near_leakage", "warn",
+            f"{len(found)} validation/test examples are near copies of training examples "
+            f"(closer than {threshold:.3g}); they make held-out scores optimistic: check and remove them.",
+            [(n, i) for _, n, i, _ in found],
+            {"pairs": [[n, i, "train", j, d] for d, n, i, j in found], "threshold": threshold},
+        )
+    ]

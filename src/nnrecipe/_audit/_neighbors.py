@@ -1,9 +1,11 @@
-"""The representation and the approximate nearest-neighbour index shared by near duplicates,
-leakage and the distance-to-nearest-neighbour statistic.
+"""The representation the neighbour joins compare, and each example's nearest neighbour.
 
 The representation is the input standardised with the training set's per-feature moments,
 projected onto its leading principal directions when it is wide (or features from a model
-the user passes). One faiss index per split (see ``_index``) answers every neighbour query.
+the user passes). The joins of ``_join`` and ``_cells`` report neighbours; a
+:class:`NearestTable` keeps, per example, the nearest one that is not an identical copy:
+its distance is the ``nn_distance`` statistic and, below the calibrated threshold, a near
+duplicate (or a near copy of a training example).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._index import NeighborIndex
+from ._join import Hits
 from ._stats import FeatureMoments
 
-__all__ = ["Neighbors", "Representation", "build_neighbors", "calibrated_threshold", "query"]
+__all__ = ["NearestTable", "Representation", "calibrated_threshold"]
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +49,19 @@ class Representation:
     def fit(
         cls, X: np.ndarray, moments: FeatureMoments, *, dim: int, seed: int = 0, sample: int = 10_000
     ) -> Representation:
-        """Standardise with ``moments`` and project to ``dim`` principal directions if wider."""
+        """Standardise with ``moments`` and project to ``dim`` principal directions if wider.
+
+        Args:
+            X: Sampled finite training rows (flat).
+            moments: Per-feature moments of the whole training split.
+            dim: Principal directions kept for wider inputs.
+            seed: Seed of the row subsample.
+            sample: Rows used for the principal directions at most.
+        """
         scale = moments.std.copy()
         scale[scale < 1e-8] = 1.0  # constant features carry no distance information
         rep = cls(mean=moments.mean, scale=scale)
-        if X.shape[1] > dim:
+        if X.shape[1] > dim and len(X) > 1:
             rng = np.random.default_rng(seed)
             # Wide inputs (large images): fewer rows, so the sample stays near 256 MiB.
             sample = min(sample, max(4 * dim, (1 << 26) // X.shape[1]))
@@ -76,7 +86,8 @@ class Representation:
         return rep
 
     def _standardise(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale).astype(np.float32)
+        # float32 throughout: a float64 copy of every chunk would double its memory.
+        return (x - self.mean.astype(np.float32)) / self.scale.astype(np.float32)
 
     def transform(self, X: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
         """Embed ``X`` chunk by chunk; the output is ``(m, k)`` float32."""
@@ -94,34 +105,39 @@ class Representation:
         return np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
 
 
-@dataclasses.dataclass
-class Neighbors:
-    """The ``k`` nearest other examples of every example of one split.
+class NearestTable:
+    """Per usable row of one split: its nearest neighbour that is not an identical copy.
+
+    Identical copies never meet in the search (each value is searched once, its copies
+    inherit the result: :meth:`copy_from`); they are exact duplicates, reported elsewhere.
 
     Attributes:
-        index: The index over the split's embeddings (queried for leakage).
-        ids: ``(m, k)`` positions of the neighbours, nearest first.
-        dist: ``(m, k)`` Euclidean distances in the representation.
+        dist: ``(m,)`` float32 distance, inf until a neighbour is seen (NaN for rows that
+            were not searched: non-finite examples).
+        row: ``(m,)`` its usable-row number in the neighbour split, -1 if none.
     """
 
-    index: NeighborIndex
-    ids: np.ndarray
-    dist: np.ndarray
+    def __init__(self, rows: int) -> None:
+        self.dist = np.full(rows, np.inf, dtype=np.float32)
+        self.row = np.full(rows, -1, dtype=np.int64 if rows >= 2**31 else np.int32)
 
+    def copy_from(self, rows: np.ndarray, originals: np.ndarray) -> None:
+        """Copies have their original's nearest neighbour."""
+        self.dist[rows], self.row[rows] = self.dist[originals], self.row[originals]
 
-def build_neighbors(Z: np.ndarray, *, k: int = 5, seed: int = 0) -> Neighbors:
-    """Index ``Z`` and find each row's ``k`` nearest other rows (approximately)."""
-    m = len(Z)
-    k = min(k, m - 1)
-    index = NeighborIndex(Z, seed=seed)
-    ids, dist = index.search(Z, k, exclude=np.arange(m))
-    return Neighbors(index=index, ids=ids, dist=dist)
+    def update(self, hits: Hits) -> None:
+        """Keep, per query, its nearest hit if nearer than the current one."""
+        d = np.where(hits.ids >= 0, hits.dist, np.inf)
+        best = d.argmin(1)
+        near = d[np.arange(len(d)), best]
+        better = near < self.dist[hits.rows]
+        rows = hits.rows[better]
+        self.dist[rows] = near[better]
+        self.row[rows] = hits.ids[better, best[better]]
 
-
-def query(neighbors: Neighbors, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The nearest indexed row to each row of ``Z``: ``(positions, distances)``."""
-    ids, dist = neighbors.index.search(Z, 1)
-    return ids[:, 0], dist[:, 0]
+    def mark_unsearched(self, finite: np.ndarray) -> None:
+        """Rows that are not finite were never searched: NaN, not inf."""
+        self.dist[~finite] = np.nan
 
 
 def calibrated_threshold(nearest: np.ndarray) -> float:
@@ -138,6 +154,7 @@ def calibrated_threshold(nearest: np.ndarray) -> float:
     Returns:
         The threshold; 0 when there are too few distinct distances to calibrate.
     """
+    nearest = nearest[:: max(1, len(nearest) // 1_000_000)]  # a strided million: the same quantiles
     pos = nearest[np.isfinite(nearest) & (nearest > 0)]
     if len(pos) < 10:
         return 0.0

@@ -8,15 +8,19 @@ left in 0-255 among 0-1 ones, a sequence that was never padded, a sensor stuck a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from ._finding import Finding
-from ._split import LoadedSplit
-from ._stats import SplitStats
+from ._histogram import Axis, robust_axis
+from ._reservoir import Extremes
+from ._scan import Scan
+from ._sections import Histogram, StatisticSummary
+from ._split import RowIndex
+from ._stats import STAT_NAMES
 
-__all__ = ["RobustScale", "extremes", "histogram", "outlier_findings", "outlier_scores", "robust_scale"]
+__all__ = ["RobustScale", "outlier_pass", "outlier_scores", "robust_scale", "statistic_summary"]
 
 # Only large values of these are suspicious: a small nearest-neighbour distance is a
 # near duplicate, reported on its own.
@@ -88,41 +92,97 @@ def log_values(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def extremes(values: np.ndarray, index: np.ndarray, *, k: int = 5) -> dict[str, list[list[float]]]:
-    """The ``k`` lowest and highest finite values as ``[[index, value], ...]``."""
-    ok = np.flatnonzero(np.isfinite(values))
-    if len(ok) == 0:
-        return {"lowest": [], "highest": []}
-    order = ok[np.argsort(values[ok], kind="stable")]
-    pair = lambda i: [int(index[i]), float(values[i])]
-    return {"lowest": [pair(i) for i in order[:k]], "highest": [pair(i) for i in order[::-1][:k]]}
+def _summary(ext: Extremes, hist: Histogram) -> StatisticSummary:
+    return StatisticSummary(
+        lowest=tuple((i, v) for v, i, _, _ in ext.low), highest=tuple((i, v) for v, i, _, _ in ext.high), histogram=hist
+    )
 
 
-def histogram(values: np.ndarray, *, bins: int = 30) -> dict[str, list[float]]:
-    """Counts and bin edges of the finite values, JSON-ready."""
-    v = values[np.isfinite(values)]
-    if len(v) == 0:
-        return {"counts": [], "edges": []}
-    counts, edges = np.histogram(v, bins=bins)
-    return {"counts": counts.astype(float).tolist(), "edges": edges.tolist()}
+def statistic_summary(values: np.ndarray, index: RowIndex, *, k: int = 5, axis_sample: np.ndarray | None = None) -> StatisticSummary:
+    """The ``k`` lowest and highest finite values as ``(index, value)`` pairs, and the histogram
+    (for a statistic held in memory whole, like ``nn_distance``)."""
+    ext = Extremes(k, keep_rows=False)
+    for b in range(0, len(values), 1 << 20):  # in blocks: no index array as long as the values
+        rows = np.arange(b, min(b + (1 << 20), len(values)))
+        ext.offer(values[rows], index[rows], rows, None)
+    axis = robust_axis(values if axis_sample is None else axis_sample)
+    counts = np.zeros(len(axis.edges) - 1, np.int64)
+    below = above = 0
+    for b in range(0, len(values), 1 << 20):
+        c, lo, hi = axis.count(values[b : b + (1 << 20)])
+        counts, below, above = counts + c, below + lo, above + hi
+    return _summary(ext, _histogram(axis, counts, below, above, ext))
 
 
-def outlier_findings(
-    splits: Mapping[str, LoadedSplit], stats: Mapping[str, SplitStats], train_rows: np.ndarray, z_max: float
-) -> list[Finding]:
-    """One ``outliers`` finding: every example with a statistic beyond ``z_max``, worst first.
+def outlier_pass(
+    scans: Sequence[Scan], nearest: Mapping[str, np.ndarray], z_max: float, *, chunk: int = 1 << 18, seed: int = 0
+) -> tuple[list[Finding], dict[str, dict[str, StatisticSummary]]]:
+    """Score every example on every statistic against the training split, and summarise them.
+
+    One pass over each split's statistics table: robust z-scores against scales from the
+    training sample, and histogram counts on axes from each split's sample.
 
     Args:
-        splits: The loaded splits.
-        stats: Their statistics, ``nn_distance`` included.
-        train_rows: The finite training rows, which define the reference scale.
+        scans: The splits, train first.
+        nearest: Per split, each usable row's nearest-neighbour distance (NaN if unsearched).
         z_max: The robust z-score above which an example is an outlier.
+        chunk: Rows scored at once.
+        seed: Seed of the nearest-distance subsample for its scale.
+
+    Returns:
+        One ``outliers`` finding (every example beyond ``z_max``, worst first), and per split
+        per statistic its extremes and histogram.
     """
-    reference = {k: robust_scale(v[train_rows]) for k, v in log_values(stats["train"].values).items()}
+    rng = np.random.default_rng(seed)
+    train = scans[0]
+    sample = _sampled(train)
+    nn_train = nearest.get(train.name, np.zeros(0))
+    sample["nn_distance"] = _subsample(nn_train, rng)
+    reference = {k: robust_scale(v) for k, v in log_values(sample).items()}
     hits: list[tuple[float, str, int, str]] = []
-    for n, s in splits.items():
-        for stat, z in outlier_scores(log_values(stats[n].values), reference).items():
-            hits += [(float(z[r]), n, int(s.index[r]), stat) for r in np.flatnonzero(z > z_max)]
+    statistics: dict[str, dict[str, StatisticSummary]] = {}
+    for s in scans:
+        own = _sampled(s)
+        axes = {k: robust_axis(v) for k, v in own.items()}
+        counts = {k: np.zeros(len(a.edges) - 1, np.int64) for k, a in axes.items()}
+        below, above = dict.fromkeys(axes, 0), dict.fromkeys(axes, 0)
+        nn = nearest.get(s.name, np.full(s.rows, np.nan))
+        for lo, values in s.stats.chunks(chunk):
+            block = {k: values[:, j].astype(np.float64) for j, k in enumerate(STAT_NAMES)}
+            for k, a in axes.items():
+                c, low, high = a.count(block[k])
+                counts[k] += c
+                below[k] += low
+                above[k] += high
+            block["nn_distance"] = nn[lo : lo + len(values)].astype(np.float64)
+            rows = np.arange(lo, lo + len(values))
+            for stat, z in outlier_scores(log_values(block), reference).items():
+                out = np.flatnonzero(z > z_max)
+                hits += zip(z[out].tolist(), [s.name] * len(out), s.index[rows[out]].tolist(), [stat] * len(out))
+        statistics[s.name] = {
+            k: _summary(s.extremes[k], _histogram(axes[k], counts[k], below[k], above[k], s.extremes[k])) for k in STAT_NAMES
+        }
+        statistics[s.name]["nn_distance"] = statistic_summary(nn, s.index, axis_sample=_subsample(nn, rng))
+    return _finding(hits, z_max), statistics
+
+
+def _subsample(values: np.ndarray, rng: np.random.Generator, size: int = 200_000) -> np.ndarray:
+    return values if len(values) <= size else values[rng.integers(0, len(values), size)]
+
+
+def _sampled(s: Scan) -> dict[str, np.ndarray]:
+    values = s.stat_sample.X if s.stat_sample.X is not None else np.zeros((0, len(STAT_NAMES)), np.float32)
+    return {k: values[:, j].astype(np.float64) for j, k in enumerate(STAT_NAMES)}
+
+
+def _histogram(axis: Axis, counts: np.ndarray, below: int, above: int, ext: Extremes) -> Histogram:
+    return Histogram(
+        edges=tuple(axis.edges.tolist()), counts=tuple(counts.tolist()), scale=axis.scale, below=below, above=above,
+        low=ext.low[0][0] if ext.low else float("nan"), high=ext.high[0][0] if ext.high else float("nan"),
+    )
+
+
+def _finding(hits: list[tuple[float, str, int, str]], z_max: float) -> list[Finding]:
     if not hits:
         return []
     worst: dict[tuple[str, int], tuple[float, str]] = {}

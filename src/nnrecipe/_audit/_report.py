@@ -13,13 +13,14 @@ import numpy as np
 
 from .._core._files import atomic_write_text
 from ._finding import Finding, Severity
+from ._summary import AuditSummary
 
 __all__ = ["AuditReport", "Gallery"]
 
 _RANK: dict[str, int] = {"error": 0, "warn": 1, "info": 2}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Gallery:
     """Example inputs to draw: a few per class, and the extremes of each statistic.
 
@@ -40,18 +41,18 @@ class AuditReport:
 
     Attributes:
         findings: Faults and facts, errors first.
-        summary: Pure data: splits, labels (counts, prior, ``bias_init``), input scale,
+        summary: Typed sections: splits, labels (counts, prior, ``bias_init``), input scale,
             per-statistic extremes and histograms, neighbour thresholds, timings, config.
         gallery: Examples for :meth:`save` to draw; not part of the JSON.
 
     Example:
-        >>> r = AuditReport([Finding("non_finite", "error", "NaN in 1 example", [("train", 0)])], {})
+        >>> r = AuditReport([Finding("non_finite", "error", "NaN in 1 example", [("train", 0)])])
         >>> r.ok, [f.kind for f in r.errors]
         (False, ['non_finite'])
     """
 
     findings: list[Finding]
-    summary: dict[str, Any]
+    summary: AuditSummary = dataclasses.field(default_factory=lambda: AuditSummary(splits={}))
     gallery: Gallery | None = None
 
     def __post_init__(self) -> None:
@@ -85,7 +86,7 @@ class AuditReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data; non-finite numbers become ``None``."""
-        data = {"ok": self.ok, "findings": [f.to_dict() for f in self.findings], "summary": self.summary}
+        data = {"ok": self.ok, "findings": [f.to_dict() for f in self.findings], "summary": self.summary.to_dict()}
         return dict(_finite(data))
 
     def to_json(self, *, indent: int | None = 1) -> str:
@@ -95,7 +96,7 @@ class AuditReport:
     @classmethod
     def from_json(cls, text: str) -> AuditReport:
         data = json.loads(text)
-        return cls([Finding.from_dict(f) for f in data["findings"]], data["summary"])
+        return cls([Finding.from_dict(f) for f in data["findings"]], AuditSummary.from_dict(data["summary"]))
 
     def save(self, directory: str | os.PathLike[str], *, pictures: bool = True) -> Path:
         """Write ``audit.json`` (atomically) and, if ``pictures``, PNGs under ``pictures/``.

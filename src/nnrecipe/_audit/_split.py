@@ -1,4 +1,5 @@
-"""A split as the audit sees it: a flat float matrix of the usable examples plus what broke."""
+"""What the readers share: broken examples, the map from usable rows to positions as passed,
+and how an example of a given shape is drawn."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["Broken", "InputKind", "LoadedSplit", "input_kind"]
+__all__ = ["Broken", "InputKind", "RowIndex", "as_image", "input_kind"]
 
 InputKind = Literal["image", "sequence", "vector"]
 
@@ -21,34 +22,33 @@ class Broken:
     reason: str
 
 
-@dataclasses.dataclass
-class LoadedSplit:
-    """The decoded examples of one split.
+class RowIndex:
+    """Maps the usable rows of a split (0, 1, 2, ...) to their positions as passed.
 
-    Attributes:
-        name: ``"train"``, ``"val"`` or ``"test"``.
-        X: ``(m, d)`` float32, the usable examples flattened.
-        index: ``(m,)`` int64, each row's index in the split as the user passed it.
-        y: ``(m,)`` or ``(m, ...)`` labels as given (numeric), or ``None`` when absent.
-        shape: The shape of one example before flattening.
-        n_total: The number of examples in the split, broken ones included.
-        broken: Examples that could not be decoded into the common shape.
-        class_names: Class names when labels came from folder names or CSV strings.
-        source_dtype: The examples' dtype before conversion to float32.
+    Stores only the broken positions: with ``c_j = broken_j - j`` (usable rows before the
+    j-th broken example), usable row ``r`` sits at ``r + #{j : c_j <= r}``.
+
+    Example:
+        >>> RowIndex(6, np.array([1, 4]))[np.arange(4)].tolist()
+        [0, 2, 3, 5]
     """
 
-    name: str
-    X: np.ndarray
-    index: np.ndarray
-    y: np.ndarray | None
-    shape: tuple[int, ...]
-    n_total: int
-    broken: list[Broken] = dataclasses.field(default_factory=list)
-    class_names: list[str] | None = None
-    source_dtype: str = "float32"
+    def __init__(self, n_total: int, broken: np.ndarray) -> None:
+        self.n_total = n_total
+        self._broken = np.unique(np.asarray(broken, dtype=np.int64))
+        self._before = self._broken - np.arange(len(self._broken))
 
     def __len__(self) -> int:
-        return len(self.X)
+        return self.n_total - len(self._broken)
+
+    def __getitem__(self, rows: np.ndarray | int | slice) -> np.ndarray:
+        r = np.arange(len(self))[rows] if isinstance(rows, slice) else np.asarray(rows, dtype=np.int64)
+        return r + np.searchsorted(self._before, r, side="right")
+
+    def rows_of(self, positions: np.ndarray) -> np.ndarray:
+        """The usable rows at these positions as passed (positions must not be broken)."""
+        p = np.asarray(positions, dtype=np.int64)
+        return p - np.searchsorted(self._broken, p, side="left")
 
 
 def input_kind(shape: tuple[int, ...]) -> InputKind:

@@ -1,7 +1,8 @@
-"""One chunked pass over a split: per-example statistics, content hashes, per-feature moments.
+"""Per-example statistics, content hashes and per-feature moments of a chunk of examples.
 
-Everything the audit needs from the raw values is computed here in a single read, chunk by
-chunk, so memory stays bounded by the chunk size whatever the number of examples.
+Everything the audit needs from the raw values is computed chunk by chunk in one read: the
+statistics and hashes of each example, and the per-feature sums that give means and
+standard deviations once every chunk has been added.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-__all__ = ["STAT_NAMES", "FeatureMoments", "SplitStats", "compute_stats"]
+__all__ = ["STAT_NAMES", "ChunkStats", "FeatureMoments", "SplitStats", "chunk_stats", "compute_stats"]
 
 STAT_NAMES = ("mean", "std", "norm", "min", "max", "length")
 _HASH_SEED = 0x5EED
@@ -26,6 +27,10 @@ class FeatureMoments:
     low: np.ndarray
     high: np.ndarray
 
+    @classmethod
+    def empty(cls, d: int) -> FeatureMoments:
+        return cls(0, np.zeros(d), np.zeros(d), np.full(d, np.inf), np.full(d, -np.inf))
+
     @property
     def mean(self) -> np.ndarray:
         return self.total / max(self.count, 1)
@@ -35,22 +40,31 @@ class FeatureMoments:
         var = self.total_sq / max(self.count, 1) - self.mean**2
         return np.sqrt(np.maximum(var, 0.0))
 
+    def add(self, good: np.ndarray) -> None:
+        """Add finite rows."""
+        if len(good) == 0:
+            return
+        g = good.astype(np.float64)
+        self.count += len(g)
+        self.total += g.sum(0)
+        self.total_sq += np.einsum("ij,ij->j", g, g)
+        self.low = np.minimum(self.low, g.min(0))
+        self.high = np.maximum(self.high, g.max(0))
 
-@dataclasses.dataclass
-class SplitStats:
-    """Per-example statistics of one split (rows aligned with ``LoadedSplit.X``).
+
+@dataclasses.dataclass(frozen=True)
+class ChunkStats:
+    """Statistics of one chunk.
 
     Attributes:
-        values: ``{stat name: (m,) float64}``; NaN for non-finite examples.
-        finite: ``(m,)`` bool, the example has no NaN or Inf.
-        hashes: ``(m, 2)`` uint64, a 128-bit hash of the decoded values (-0.0 == 0.0).
-        moments: Per-feature moments over the finite examples.
+        values: ``(b, len(STAT_NAMES))`` float32, NaN for non-finite examples.
+        finite: ``(b,)`` bool, the example has no NaN or Inf.
+        hashes: ``(b, 2)`` uint64, a 128-bit hash of the values (-0.0 hashes as 0.0).
     """
 
-    values: dict[str, np.ndarray]
+    values: np.ndarray
     finite: np.ndarray
     hashes: np.ndarray
-    moments: FeatureMoments
 
 
 def _hash_keys(d: int) -> np.ndarray:
@@ -59,15 +73,50 @@ def _hash_keys(d: int) -> np.ndarray:
     return rng.integers(0, 2**63, size=(2, d), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
-def compute_stats(X: np.ndarray, *, chunk: int = 65536) -> SplitStats:
-    """Compute statistics and hashes of ``X`` (``(m, d)`` float32) in chunks of rows.
+def chunk_stats(x: np.ndarray, keys: np.ndarray | None = None) -> ChunkStats:
+    """Statistics and hashes of ``x`` (``(b, d)`` float32).
 
     Args:
-        X: The examples, flattened.
-        chunk: Rows per chunk; bounds the extra memory to a few ``chunk x d`` arrays.
+        x: The chunk.
+        keys: Hash multipliers from ``_hash_keys(d)`` (computed when omitted).
+    """
+    b, d = x.shape
+    keys = _hash_keys(d) if keys is None else keys
+    finite = np.isfinite(x).all(1)
+    values = np.empty((b, len(STAT_NAMES)), dtype=np.float32)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN/Inf rows get NaN stats
+        # Sums in float64 over the float32 values: no float64 copy of the chunk.
+        total = x.sum(1, dtype=np.float64)
+        squares = np.square(x).sum(1, dtype=np.float64)
+        mean = total / max(d, 1)
+        values[:, 0] = mean
+        values[:, 1] = np.sqrt(np.maximum(squares / max(d, 1) - mean**2, 0.0))
+        values[:, 2] = np.sqrt(squares)
+        values[:, 3] = x.min(1)
+        values[:, 4] = x.max(1)
+    # Length up to the last non-zero value: the unpadded length of a padded sequence.
+    nonzero = x != 0
+    values[:, 5] = np.where(nonzero.any(1), d - np.argmax(nonzero[:, ::-1], axis=1), 0)
+    values[~finite] = np.nan
+    bits = (x + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # +0.0 maps -0.0 to 0.0
+    # An integer matrix product wraps modulo 2**64 like the sum of products it replaces, and
+    # runs several times faster than multiplying and summing separately.
+    hashes = bits @ keys.T
+    return ChunkStats(values=values, finite=finite, hashes=hashes)
 
-    Returns:
-        The split's statistics.
+
+@dataclasses.dataclass
+class SplitStats:
+    """Statistics of a whole in-memory array (rows aligned with it)."""
+
+    values: dict[str, np.ndarray]
+    finite: np.ndarray
+    hashes: np.ndarray
+    moments: FeatureMoments
+
+
+def compute_stats(X: np.ndarray, *, chunk: int = 65536) -> SplitStats:
+    """Statistics, hashes and moments of an in-memory ``(m, d)`` array, in chunks of rows.
 
     Example:
         >>> s = compute_stats(np.array([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32))
@@ -75,40 +124,15 @@ def compute_stats(X: np.ndarray, *, chunk: int = 65536) -> SplitStats:
         ([5.0, 0.0], [2.0, 0.0])
     """
     m, d = X.shape
-    values = {k: np.empty(m) for k in STAT_NAMES}
-    finite = np.empty(m, dtype=bool)
-    hashes = np.empty((m, 2), dtype=np.uint64)
     keys = _hash_keys(d)
-    mom = FeatureMoments(0, np.zeros(d), np.zeros(d), np.full(d, np.inf), np.full(d, -np.inf))
-    chunk = max(1, min(chunk, (1 << 22) // max(d, 1)))  # about 32 MiB per uint64 temporary
-    for lo in range(0, m, chunk):
-        x = X[lo : lo + chunk]
-        sl = slice(lo, lo + len(x))
-        with np.errstate(invalid="ignore", over="ignore"):  # NaN/Inf rows get NaN stats
-            _example_stats(x, sl, values)
-        ok = np.isfinite(x).all(1)
-        finite[sl] = ok
-        bits = (x + np.float32(0.0)).view(np.uint32).astype(np.uint64)  # +0.0 maps -0.0 to 0.0
-        hashes[sl, 0] = (bits * keys[0]).sum(1, dtype=np.uint64)
-        hashes[sl, 1] = (bits * keys[1]).sum(1, dtype=np.uint64)
-        good = x[ok].astype(np.float64)
-        mom.count += len(good)
-        mom.total += good.sum(0)
-        mom.total_sq += np.einsum("ij,ij->j", good, good)
-        if len(good):
-            mom.low = np.minimum(mom.low, good.min(0))
-            mom.high = np.maximum(mom.high, good.max(0))
-    for v in values.values():
-        v[~finite] = np.nan
-    return SplitStats(values=values, finite=finite, hashes=hashes, moments=mom)
-
-
-def _example_stats(x: np.ndarray, sl: slice, values: dict[str, np.ndarray]) -> None:
-    x64 = x.astype(np.float64)
-    values["mean"][sl] = x64.mean(1)
-    values["std"][sl] = x64.std(1)
-    values["norm"][sl] = np.sqrt(np.einsum("ij,ij->i", x64, x64))
-    values["min"][sl] = x64.min(1)
-    values["max"][sl] = x64.max(1)
-    # Length up to the last non-zero value: the unpadded length of a padded sequence.
-    values["length"][sl] = ((x != 0) * np.arange(1, x.shape[1] + 1)).max(1)
+    parts = [chunk_stats(np.asarray(X[lo : lo + chunk], dtype=np.float32), keys) for lo in range(0, m, max(1, chunk))]
+    moments = FeatureMoments.empty(d)
+    for lo, p in zip(range(0, m, max(1, chunk)), parts):
+        moments.add(X[lo : lo + chunk][p.finite])
+    values = np.concatenate([p.values for p in parts]) if parts else np.zeros((0, len(STAT_NAMES)), np.float32)
+    return SplitStats(
+        values={k: values[:, j].astype(np.float64) for j, k in enumerate(STAT_NAMES)},
+        finite=np.concatenate([p.finite for p in parts]) if parts else np.zeros(0, bool),
+        hashes=np.concatenate([p.hashes for p in parts]) if parts else np.zeros((0, 2), np.uint64),
+        moments=moments,
+    )

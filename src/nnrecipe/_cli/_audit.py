@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any, Self
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichBar
 from rich.table import Table
 
 from .._audit import AuditConfig, AuditReport, audit
-from .._core._errors import ConfigError
+from .._audit._progress import AuditInterrupted, Progress
+from .._audit._sections import ClassLabels, SequenceTargets
+from .._core._errors import ConfigError, DataError
 from .._core._experiment import load_experiment
 from .._core._files import atomic_folder, create_run_dir
 from ._common import add_runs_dir
 
-__all__ = ["register", "render_audit_summary", "run"]
+__all__ = ["PhaseBar", "PhaseLines", "register", "render_audit_summary", "run"]
 
 _STYLE = {"error": "bold red", "warn": "yellow", "info": "dim"}
 _SHOWN = 5  # examples per finding in the terminal; the JSON has all of them
@@ -32,8 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--data", metavar="PATH", help="a folder of images or a .csv file, instead of an experiment")
     p.add_argument("--label-column", default="label", metavar="NAME", help="label column of a CSV (default: label)")
     p.add_argument("--num-classes", type=int, metavar="C", help="number of classes; labels outside 0..C-1 are errors")
-    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto", help="what the labels are (default: inferred)")
-    p.add_argument("--no-label-errors", action="store_true", help="skip the cross-validated baseline (faster)")
+    p.add_argument(
+        "--task", choices=("auto", "classification", "regression", "autoregressive"), default="auto",
+        help="what the labels are (default: inferred; next-token targets are recognised)",
+    )
+    p.add_argument("--no-label-errors", action="store_true", help="skip the label baseline (faster)")
+    p.add_argument(
+        "--max-memory", default="2GiB", metavar="SIZE",
+        help="memory for the audit's own work, e.g. 1GiB; larger tables go to a temporary folder (default: 2GiB)",
+    )
     add_runs_dir(p)
     p.set_defaults(func=run)
 
@@ -44,14 +63,25 @@ def run(args: argparse.Namespace) -> int:
             "give an experiment file or --data PATH (not both): `nnrecipe audit examples/mnist1d.py` "
             "or `nnrecipe audit --data images/`"
         )
-    config = AuditConfig(task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors)
+    config = AuditConfig(
+        task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors,
+        label_column=args.label_column, max_memory=args.max_memory,
+    )
     if args.data is not None:
         if not Path(args.data).exists():
-            raise FileNotFoundError(f"--data {args.data!r} does not exist")
-        report = audit(args.data, label_column=args.label_column, config=config)
+            raise DataError(f"--data {args.data!r} does not exist; pass a folder of images or a .csv file")
+        data: dict[str, Any] = {"train": args.data}
     else:
         exp = load_experiment(args.experiment)
-        report = audit(exp.train, val=exp.val, test=exp.test, label_column=args.label_column, config=config)
+        data = {"train": exp.train, "val": exp.val, "test": exp.test}
+    err = Console(stderr=True)
+    progress = PhaseBar(err) if err.is_terminal else PhaseLines()
+    try:
+        with progress:
+            report = audit(data["train"], val=data.get("val"), test=data.get("test"), config=config, progress=progress)
+    except AuditInterrupted as e:
+        print(f"nnrecipe audit: {e}", file=sys.stderr)
+        return 130
     folder = _write(report, Path(args.runs_dir))
     console = Console()
     render_audit_summary(report, console)
@@ -75,15 +105,15 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
         report: The audit's result.
         console: Where to print (``rich.console.Console()``).
     """
-    splits = report.summary.get("splits", {})
-    sizes = ", ".join(f"{n} {s['examples']} x {tuple(s['shape'])}" for n, s in splits.items())
-    labels = report.summary.get("labels", {})
+    summary = report.summary
+    sizes = ", ".join(f"{n} {s.examples} x {s.shape}" for n, s in summary.splits.items())
     line = f"[bold]audit[/] {sizes}"
-    if labels.get("task") == "classification":
-        line += f"; {labels['num_classes']} classes, imbalance {labels['imbalance']:.1f}x"
-    timings = report.summary.get("timings", {})
-    if timings:
-        line += f"; {sum(timings.values()):.1f} s"
+    if isinstance(summary.labels, ClassLabels):
+        line += f"; {summary.labels.num_classes} classes, imbalance {summary.labels.imbalance:.1f}x"
+    elif isinstance(summary.labels, SequenceTargets):
+        line += f"; {summary.labels.task.replace('_', '-')} targets"
+    if summary.timings:
+        line += f"; {sum(summary.timings.values()):.1f} s"
     console.print(line)
     if not report.findings:
         console.print("[green]no findings[/]")
@@ -102,3 +132,58 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
     errors, warns = len(report.errors), len(report.warnings)
     verdict = "[bold red]errors found[/]" if errors else "[green]no errors[/]"
     console.print(f"{verdict}: {errors} error(s), {warns} warning(s)")
+
+
+class PhaseBar(Progress):
+    """On a terminal: one bar for the phase in progress, with its count and the time left."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = RichBar(
+            TextColumn("[bold]audit[/] {task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=console, transient=True,
+        )
+        self._task: Any = None
+
+    def __enter__(self) -> Self:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, phase: str, total: int | None) -> None:
+        self._task = self._bar.add_task(phase, total=total)
+
+    def advance(self, done: int) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, done)
+
+    def finish(self, phase: str, seconds: float) -> None:
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+            self._task = None
+        if seconds >= 1.0:
+            self._bar.console.print(f"[dim]audit: {phase} done in {seconds:.1f} s[/]")
+
+
+class PhaseLines(Progress):
+    """Not on a terminal (a log file, CI): one line per phase when it ends, nothing in between."""
+
+    def __init__(self) -> None:
+        self._done = 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def start(self, phase: str, total: int | None) -> None:
+        self._done = 0
+
+    def advance(self, done: int) -> None:
+        self._done += done
+
+    def finish(self, phase: str, seconds: float) -> None:
+        count = f"{self._done:,} done, " if self._done else ""
+        print(f"audit: {phase}: {count}{seconds:.1f} s", file=sys.stderr, flush=True)
