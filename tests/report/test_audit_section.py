@@ -11,6 +11,8 @@ import numpy as np
 import nnrecipe
 from nnrecipe import AuditReport
 from nnrecipe._report import audit_section
+from nnrecipe._report._audit_facts import MAX_CLASS_ROWS
+from nnrecipe._report._downsample import MAX_LINE_POINTS
 from nnrecipe.auditing import Gallery, RegressionTargets, SequenceTargets
 
 from .conftest import IMG, LEAKED, SCRIPT, findings, summary, write_audit
@@ -165,3 +167,18 @@ def test_an_older_audit_json_is_named_with_the_fix_and_the_other_sections_still_
     assert [s.title for s in r.sections] == ["Audit: new-audit"]
     (missing,) = r.missing
     assert "old-audit" in missing.what and "run `nnrecipe audit` again" in missing.reason
+
+
+def test_a_thousand_classes_are_lines_over_the_ranked_classes_and_a_capped_table():
+    rng = np.random.default_rng(0)
+    train = tuple(int(v) for v in rng.integers(1, 500, size=1000)) + (0,) * 200
+    val = tuple(int(v) for v in rng.integers(1, 50, size=1200))
+    typed = summary()
+    labels = dataclasses.replace(typed.labels, num_classes=1200, class_names=None, counts={"train": train, "val": val},
+                                 absent_classes=tuple(range(1000, 1200)), bias_init=(0.0,) * 1200)
+    s = audit_section(AuditReport([], dataclasses.replace(typed, labels=labels)))
+    shares = s.charts[0]
+    assert shares.bars == () and [ln.label for ln in shares.lines] == ["train", "val"]
+    assert shares.size <= 2 * MAX_LINE_POINTS and shares.lines[0].y[0] == max(train) / sum(train)
+    assert s.classes is not None and len(s.classes.rows) == 2 * MAX_CLASS_ROWS and "1,080 more classes" in s.classes.note
+    assert dict(s.facts)["absent from train"].startswith("1000, 1001") and "(180 more)" in dict(s.facts)["absent from train"]

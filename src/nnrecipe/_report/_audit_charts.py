@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
+
+import numpy as np
 
 from .._audit._sections import ClassLabels, Histogram
-from ._chart import Bars, Chart
+from ._chart import Bars, Chart, Line, pick_scale
+from ._downsample import envelope
 
-__all__ = ["LOG_COUNTS", "class_shares", "histogram_chart"]
+__all__ = ["LOG_COUNTS", "MAX_BAR_CLASSES", "class_shares", "histogram_chart"]
 
 LOG_COUNTS = 30.0  # a squashed histogram whose counts span more than this ratio gets a log count axis
+MAX_BAR_CLASSES = 40  # beyond this many classes, shares are lines over the classes ranked
 
 
 def class_shares(labels: ClassLabels) -> Chart | None:
@@ -26,6 +31,8 @@ def class_shares(labels: ClassLabels) -> Chart | None:
     if not counts:
         return None
     n = max(len(c) for c in counts.values())
+    if n > MAX_BAR_CLASSES:
+        return _ranked_shares(counts, n)
     names = labels.class_names or ()
     cats = tuple(names[i] if i < len(names) else str(i) for i in range(n))
     width = 0.8 / len(counts)
@@ -34,6 +41,17 @@ def class_shares(labels: ClassLabels) -> Chart | None:
         total = sum(c) or 1
         bars.append(Bars(split, [i - 0.4 + k * width for i in range(len(c))], [width] * len(c), [v / total for v in c]))
     return Chart("class shares per split", "class", "share of the split", bars=tuple(bars), x_categories=cats)
+
+
+def _ranked_shares(counts: Mapping[str, tuple[int, ...]], n: int) -> Chart:
+    """Too many classes for bars: each split's shares as a line over the classes ranked by their
+    train share (the slope is the imbalance, a line leaving train's is a split that differs)."""
+    shares = {split: np.pad(np.asarray(c, dtype=float), (0, n - len(c))) / max(1, sum(c)) for split, c in counts.items()}
+    order = np.argsort(-shares.get("train", next(iter(shares.values()))), kind="stable")
+    lines = tuple(Line(split, *envelope(np.arange(n), sh[order])) for split, sh in shares.items())
+    return Chart(f"class shares per split, {n:,} classes ranked by their train share", "class rank", "share of the split",
+                 lines=lines, y_scale=pick_scale(v for ln in lines for v in ln.y),
+                 note=f"more than {MAX_BAR_CLASSES} classes: lines instead of bars; the class table names them")
 
 
 def histogram_chart(name: str, h: Histogram, split: str = "training") -> Chart | None:

@@ -19,8 +19,9 @@ from ._table import Table
 
 __all__ = ["MAX_CLASS_ROWS", "class_table", "extremes_table", "facts", "label_error_table", "splits_table", "targets_table", "timings_table"]
 
-MAX_CLASS_ROWS = 60  # classes listed in the table (absent ones always); audit.json has them all
+MAX_CLASS_ROWS = 60  # classes listed in the table, and as many absent ones; audit.json has them all
 MAX_OUTPUTS = 6  # per-output values shown for a regression target; the rest are counted
+MAX_LISTED = 20  # constant features or absent classes named in one fact
 
 
 def num(v: float | None) -> str:
@@ -53,7 +54,7 @@ def facts(s: AuditSummary) -> list[tuple[str, str]]:
     if s.scale is not None:
         sc = s.scale
         out.append(("input scale", f"mean {num(sc.mean)}, std {num(sc.std)}, range [{num(sc.min)}, {num(sc.max)}]"))
-        constant = ", ".join(map(str, sc.constant_features[:20])) + (" …" if len(sc.constant_features) > 20 else "")
+        constant = ", ".join(map(str, sc.constant_features[:MAX_LISTED])) + (" …" if len(sc.constant_features) > MAX_LISTED else "")
         out.append(("constant features", f"{len(sc.constant_features)}: {constant}" if constant else "none"))
         out.append(("feature spread", f"largest / smallest feature std {num(sc.feature_std_ratio)}x"))
     if s.target_leakage is not None:
@@ -78,8 +79,9 @@ def _label_facts(labels: ClassLabels | RegressionTargets | SequenceTargets | Non
         out = [("task", "classification"),
                ("classes", f"{labels.num_classes}; largest / smallest train class {num(labels.imbalance)}x")]
         if labels.absent_classes:
-            out.append(("absent from train", ", ".join(_name(labels, c) for c in labels.absent_classes)
-                        + ": a model cannot learn a class it never sees in training"))
+            absent = labels.absent_classes
+            names = ", ".join(_name(labels, c) for c in absent[:MAX_LISTED]) + (f" … ({len(absent) - MAX_LISTED} more)" if len(absent) > MAX_LISTED else "")
+            out.append(("absent from train", f"{names}: a model cannot learn a class it never sees in training"))
         uniform = f"; uniform logits give ln {labels.num_classes} = {num(math.log(labels.num_classes))}" if labels.num_classes > 1 else ""
         why = f"the entropy of the train classes: the loss with the output bias at log p(c){uniform}"
         out.append(("expected initial loss", f"{num(labels.expected_init_loss)} ({why})"))
@@ -113,7 +115,7 @@ def class_table(labels: ClassLabels) -> Table:
     """Per class: its count and share in each split and its output bias; absent classes marked."""
     splits = list(labels.counts)
     absent = set(labels.absent_classes)
-    shown = [c for c in range(labels.num_classes) if c < MAX_CLASS_ROWS or c in absent]
+    shown = sorted({*range(min(MAX_CLASS_ROWS, labels.num_classes)), *sorted(absent)[:MAX_CLASS_ROWS]})
     totals = {sp: sum(labels.counts[sp]) or 1 for sp in splits}
 
     def cell(sp: str, c: int) -> str:
