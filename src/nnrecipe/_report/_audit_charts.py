@@ -48,9 +48,12 @@ def _ranked_shares(counts: Mapping[str, tuple[int, ...]], n: int) -> Chart:
     train share (the slope is the imbalance, a line leaving train's is a split that differs)."""
     shares = {split: np.pad(np.asarray(c, dtype=float), (0, n - len(c))) / max(1, sum(c)) for split, c in counts.items()}
     order = np.argsort(-shares.get("train", next(iter(shares.values()))), kind="stable")
-    lines = tuple(Line(split, *envelope(np.arange(n), sh[order])) for split, sh in shares.items())
+    lines = []
+    for split, share in shares.items():
+        x, y = envelope(np.arange(n), share[order])
+        lines.append(Line(split, x.tolist(), y.tolist()))
     return Chart(f"class shares per split, {n:,} classes ranked by their train share", "class rank", "share of the split",
-                 lines=lines, y_scale=pick_scale(v for ln in lines for v in ln.y),
+                 lines=tuple(lines), y_scale=pick_scale(v for ln in lines for v in ln.y),
                  note=f"more than {MAX_BAR_CLASSES} classes: lines instead of bars; the class table names them")
 
 
