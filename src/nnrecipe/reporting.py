@@ -9,11 +9,6 @@ Example:
     'tuning'
 """
 
-from ._report._audit_section import FindingRow
-from ._report._chart import Band, Bars, Line, Mark, Points
-from ._report._checks_section import CheckRow
-from ._report._examples import Example, ExampleRow
-from ._report._picture import Picture
 from ._report import (
     AuditSection,
     Chart,
@@ -28,24 +23,31 @@ from ._report import (
     training_section,
     tuning_section,
 )
+from ._report._audit_section import FindingRow
+from ._report._chart import Band, Bars, Line, Mark, Points
+from ._report._checks_section import CheckRow
+from ._report._examples import Example, ExampleRow
+from ._report._picture import Picture
+from ._report._table import Table
 
 __all__ = [
     "AuditSection",
     "Band",
     "Bars",
+    "Chart",
     "CheckRow",
+    "ChecksSection",
     "Example",
     "ExampleRow",
     "FindingRow",
+    "Headline",
     "Line",
     "Mark",
+    "Missing",
     "Picture",
     "Points",
-    "Chart",
-    "ChecksSection",
-    "Headline",
-    "Missing",
     "Section",
+    "Table",
     "TrainingSection",
     "TuningSection",
     "audit_section",

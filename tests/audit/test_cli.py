@@ -81,6 +81,13 @@ def test_a_csv_without_the_label_column_exits_2(tmp_path: Path, capsys: pytest.C
     assert _audit(tmp_path, "--data", str(tmp_path / "d.csv"), "--label-column", "target") == 0
 
 
+def test_a_missing_data_path_is_a_usage_error_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _audit(tmp_path, "--data", str(tmp_path / "nope.csv")) == 2
+    err = capsys.readouterr().err
+    assert "nnrecipe audit: error: --data" in err and "nope.csv' does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "runs").exists()
+
+
 def test_experiment_and_data_together_or_neither_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _audit(tmp_path) == 2
     assert _audit(tmp_path, _experiment(tmp_path), "--data", str(tmp_path)) == 2

@@ -72,7 +72,7 @@ def test_an_interrupted_cli_audit_exits_130_and_writes_nothing(
         if phase == "neighbours":
             raise KeyboardInterrupt
 
-    monkeypatch.setattr("nnrecipe._cli._audit.PhaseLines.start", stop)
+    monkeypatch.setattr("nnrecipe._cli._audit_progress.PhaseLines.start", stop)
     assert main(["audit", "--data", str(tmp_path / "d.csv"), "--runs-dir", str(tmp_path / "runs"), "--no-label-errors"]) == 130
     err = capsys.readouterr().err
     assert "audit interrupted" in err and "in phase 'neighbours'" in err and "read train" in err
@@ -84,7 +84,7 @@ def test_on_a_terminal_the_bar_shows_the_phase_and_the_time_left(digits: tuple[n
 
     from rich.console import Console
 
-    from nnrecipe._cli._audit import PhaseBar
+    from nnrecipe._cli._audit_progress import PhaseBar
 
     buf = io.StringIO()
     X, y = digits

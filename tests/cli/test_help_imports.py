@@ -9,18 +9,9 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from nnrecipe._cli.main import SUBCOMMANDS
 
 HEAVY = ("torch", "numpy", "optuna", "matplotlib", "scipy", "sklearn", "pandas", "safetensors", "tensorboard", "faiss", "cleanlab")
-
-# Until the module-level imports of _cli/_check.py, _audit.py, _tune.py and _analyze.py move
-# into their `run` (listed in the cli-input branch's report), building the full parser
-# imports torch. Remove this mark once they have: strict, so it cannot be forgotten.
-OTHER_CLI_MODULES_LIGHT = pytest.mark.xfail(
-    strict=True, reason="_cli/_check, _audit, _tune, _analyze still import heavy libraries at module level"
-)
 
 
 def heavy_in(code: str) -> list[str]:
@@ -46,7 +37,6 @@ def test_fit_and_demo_register_their_parsers_with_light_imports() -> None:
     assert heavy_in(code) == []
 
 
-@OTHER_CLI_MODULES_LIGHT
 def test_every_help_and_an_argument_error_import_nothing_heavy() -> None:
     runs = [["--help"], *[[name, "--help"] for name in SUBCOMMANDS], ["fit", "--no-such-flag"]]
     code = (
@@ -63,7 +53,6 @@ def test_every_help_and_an_argument_error_import_nothing_heavy() -> None:
     assert heavy_in(code) == []
 
 
-@OTHER_CLI_MODULES_LIGHT
 def test_python_m_nnrecipe_help_imports_no_torch() -> None:
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "nnrecipe", "--help"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "usage: nnrecipe" in proc.stdout

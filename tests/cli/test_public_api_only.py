@@ -11,10 +11,6 @@ from nnrecipe._cli.main import SUBCOMMANDS
 CLI = Path(nnrecipe.__file__).parent / "_cli"
 PUBLIC = {"nnrecipe", *(f"nnrecipe.{ns}" for ns in nnrecipe._NAMESPACES)}
 
-# _check, _audit, _tune and _analyze import private modules until the change listed in the
-# cli-input branch's report is applied; strict, so the mark cannot outlive it.
-NOT_YET = pytest.mark.xfail(strict=True, reason="still imports private nnrecipe modules")
-
 
 def private_imports(path: Path) -> list[str]:
     """The nnrecipe modules ``path`` imports that are not public (sibling CLI modules are fine)."""
@@ -30,9 +26,10 @@ def private_imports(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "module",
-    ["main", "_common", *[f"_{name}" if name in ("fit", "demo", "report", "tune", "analyze", "check") else pytest.param(f"_{name}", marks=NOT_YET) for name in SUBCOMMANDS]],
-)
+def test_every_subcommand_has_its_module() -> None:
+    assert {f"_{name}" for name in SUBCOMMANDS} <= {p.stem for p in CLI.glob("_*.py")}
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in CLI.glob("*.py")))
 def test_cli_modules_import_only_the_public_api(module: str) -> None:
     assert private_imports(CLI / f"{module}.py") == []

@@ -6,6 +6,8 @@ metric names, hyperparameter names, run names, check names and study names throu
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import io
 import json
 import math
@@ -20,7 +22,19 @@ import pytest
 import yaml
 from PIL import Image
 
-from nnrecipe._audit._outliers import histogram
+import nnrecipe
+from nnrecipe import Finding
+from nnrecipe.auditing import (
+    AuditSummary,
+    ClassLabels,
+    Histogram,
+    LabelErrorSummary,
+    LeakageSummary,
+    NeighborSummary,
+    ScaleSummary,
+    SplitSummary,
+    StatisticSummary,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -64,40 +78,101 @@ def write_run(folder: Path, *, steps: int = 1000, log_every: int = 50, val_every
     return folder
 
 
-def audit_json(*, outlier: bool = True, findings: bool = True) -> dict[str, Any]:
-    """``audit.json`` content: three classes (two with hostile names), one statistic with an outlier."""
+SPLIT_SIZES = {"train": 300, "val": 60}
+LEAKED = 3  # validation rows copied from training rows: a leakage error
+
+
+def write_hostile_csvs(folder: Path) -> dict[str, Path]:
+    """Train and validation CSVs whose class names are the hostile strings (and ``cat``): three
+    classes apart in feature space, validation rows 0-2 copied from training rows 10-12 (a
+    leakage error) and one training row far from the rest (an outlier)."""
+    rng = np.random.default_rng(0)
+    names = (SCRIPT, IMG, "cat")
+    folder.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for split, n in SPLIT_SIZES.items():
+        y = np.arange(n) % 3
+        rows[split] = (rng.normal(size=(n, 8)) + 2.0 * y[:, None], y)
+    X, y = rows["train"]
+    X[0] += 40.0
+    Xv, yv = rows["val"]
+    Xv[:LEAKED], yv[:LEAKED] = X[10 : 10 + LEAKED], y[10 : 10 + LEAKED]
+    paths = {}
+    for split, (X, y) in rows.items():
+        paths[split] = folder / f"{split}.csv"
+        with paths[split].open("w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow([*(f"f{i}" for i in range(X.shape[1])), "label"])
+            out.writerows([*(f"{v:.5f}" for v in x), names[c]] for x, c in zip(X, y))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder written by the real audit (``AuditReport.save``: audit.json and its pictures)
+    of data whose class names are the hostile strings; copy it, never change it."""
+    paths = write_hostile_csvs(tmp_path_factory.mktemp("csv"))
+    report = nnrecipe.audit(paths["train"], val=paths["val"])
+    folder = tmp_path_factory.mktemp("audit") / "hostile-audit-20261201-140000"
+    report.save(folder)
+    return folder
+
+
+def write_audit(folder: Path, audited: Path) -> Path:
+    """A copy of the real audit's folder at ``folder``."""
+    shutil.copytree(audited, folder)
+    return folder
+
+
+def histogram(values: np.ndarray) -> Histogram:
+    """The audit's own histogram of ``values`` (its robust axis, outliers counted apart)."""
+    from nnrecipe._audit._histogram import histogram as audit_histogram
+
+    return audit_histogram(np.asarray(values, dtype=np.float64))
+
+
+def statistic(values: np.ndarray) -> StatisticSummary:
+    order = np.argsort(values)
+    pairs = [(int(i), float(values[i])) for i in order]
+    return StatisticSummary(tuple(pairs[:3]), tuple(pairs[-3:][::-1]), histogram(values))
+
+
+def summary(*, outlier: bool = True, **changes: Any) -> AuditSummary:
+    """A typed summary as the audit builds it: three classes (two with hostile names), a
+    ``mean`` with one outlier (unless not ``outlier``), a ``nn_distance`` spanning orders of
+    magnitude, a ``length`` equal for every example; ``changes`` replace sections."""
     rng = np.random.default_rng(0)
     mean = rng.normal(size=3000)
     if outlier:
         mean[0] = 40.0
-    found = [
-        {"kind": "leakage", "severity": "error", "message": "3 validation examples duplicate training ones; drop them from val.",
-         "count": 3, "examples": [["val", 1], ["val", 4], ["val", 9]], "details": {}},
-        {"kind": "outliers", "severity": "warn", "message": f"1 example has an extreme mean (class {SCRIPT}).",
-         "count": 1, "examples": [["train", 0]], "details": {}},
-    ] if findings else []
-    summary = {
-        "splits": {"train": {"examples": 3000, "usable": 3000, "shape": [40], "dtype": "float32"},
-                   "val": {"examples": 500, "usable": 500, "shape": [40], "dtype": "float32"}},
-        "labels": {"task": "classification", "num_classes": 3, "class_names": [SCRIPT, IMG, "cat"],
-                   "counts": {"train": [1000, 1200, 800], "val": [150, 200, 150]}, "imbalance": 1.5},
-        "scale": {"mean": 0.01, "std": 1.0, "min": -4.0, "max": 40.0},
-        "statistics": {"train": {
-            "mean": {"lowest": [[5, -3.1]], "highest": [[0, 40.0]], "histogram": histogram(mean)},
-            "std": {"lowest": [[7, 0.5]], "highest": [[8, 1.9]], "histogram": histogram(rng.gamma(9, 0.1, size=3000))},
-            "length": {"lowest": [[0, 40.0]], "highest": [[1, 40.0]], "histogram": histogram(np.full(3000, 40.0))},
-        }},
-        "timings": {"load": 0.1, "stats": 0.2},
-    }
-    return {"ok": not findings, "findings": found, "summary": summary}
+    counts = {"train": (1000, 1200, 800), "val": (150, 200, 150)}
+    prior = tuple(c / 3000 for c in counts["train"])
+    labels = ClassLabels("classification", 3, (SCRIPT, IMG, "cat"), counts, prior, 1.5, (), tuple(math.log(p) for p in prior),
+                         -sum(p * math.log(p) for p in prior))
+    typed = AuditSummary(
+        splits={"train": SplitSummary(3000, 3000, (40,), "float32"), "val": SplitSummary(500, 500, (40,), "float32")},
+        labels=labels,
+        scale=ScaleSummary(0.01, 1.0, -4.0, 40.0, (3, 17), 1.2),
+        target_leakage=LeakageSummary(7, 0.41, 0.4, 40),
+        neighbors=NeighborSummary(0.05, 1.3, 32, "exact: every pair compared"),
+        label_errors=LabelErrorSummary({"train": "20-nearest-neighbour vote on train", "val": "20-nearest-neighbour vote on train"},
+                                       {"train": 0.92, "val": 0.9}, {"train": 0.9, "val": 0.88}, {"train": 0.013, "val": None},
+                                       {"train": 12, "val": 0}),
+        statistics={
+            "train": {"mean": statistic(mean), "std": statistic(rng.gamma(9, 0.1, size=3000)),
+                      "length": statistic(np.full(3000, 40.0)), "nn_distance": statistic(rng.lognormal(0.0, 2.0, size=3000))},
+            "val": {"mean": statistic(rng.normal(size=500))},
+        },
+        timings={"read train": 0.1, "outliers": 0.2},
+    )
+    return dataclasses.replace(typed, **changes)
 
 
-def write_audit(folder: Path, **kw: Any) -> Path:
-    (folder / "pictures").mkdir(parents=True)
-    (folder / "audit.json").write_text(json.dumps(audit_json(**kw)))
-    (folder / "pictures" / "samples_per_class.png").write_bytes(png_bytes())
-    (folder / "pictures" / "statistics.png").write_bytes(png_bytes())  # drawn by the report itself: left out
-    return folder
+def findings() -> list[Finding]:
+    return [
+        Finding("leakage", "error", "3 validation examples duplicate training ones; drop them from val.", [("val", 1), ("val", 4), ("val", 9)]),
+        Finding("outliers", "warn", f"1 example has an extreme mean (class {SCRIPT}).", [("train", 0)]),
+    ]
 
 
 def check_json(folder: Path, *, failing: bool = True) -> dict[str, Any]:
@@ -163,10 +238,10 @@ def write_study(root: Path, *, name: str = IMG, trials: int = 40, complete: bool
 
 
 @pytest.fixture
-def runs_folder(tmp_path: Path) -> Path:
+def runs_folder(tmp_path: Path, audited: Path) -> Path:
     """A runs folder as a project leaves it: an audit, a check, two fit runs and a study."""
     runs = tmp_path / "runs"
-    write_audit(runs / "cnn-audit-20261201-140000")
+    write_audit(runs / "cnn-audit-20261201-140000", audited)
     write_check(runs / "cnn-check-20261201-140100")
     write_run(runs / "cnn-20261201-140200", overfit=True, name=SCRIPT, hparams={SCRIPT: 1, IMG: "x"}, metric=SCRIPT)
     write_run(runs / f"{IMG}-20261201-140300", decay=True)

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 import nnrecipe
-from nnrecipe._audit._report import Gallery
+from nnrecipe.auditing import Gallery
 
-from .conftest import IMG, SCRIPT, audit_json, write_run, write_study
+from .conftest import IMG, SCRIPT, summary, write_run, write_study
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -95,7 +95,7 @@ def _audit_in_memory() -> nnrecipe.AuditReport:
     per_class = {name: [("train", i, np.sin(np.arange(40) / (2 + k)) + 0.3 * rng.normal(size=40)) for i in range(6)]
                  for k, name in enumerate((SCRIPT, IMG, "cat"))}
     extremes = {"mean": [("train", i, float(i), rng.normal(size=40)) for i in range(8)]}
-    return nnrecipe.AuditReport([], audit_json(findings=False)["summary"], Gallery((40,), per_class, extremes))
+    return nnrecipe.AuditReport([], summary(), Gallery((40,), per_class, extremes))
 
 
 def test_every_section_renders_offline_with_a_clean_console(browser, runs_folder, tmp_path, artifacts):

@@ -8,10 +8,10 @@ import json
 import pytest
 
 import nnrecipe
-from nnrecipe._tune._storage import study_folder
 from nnrecipe import analyze
 from nnrecipe._report import AuditSection, ChecksSection, TrainingSection, TuningSection
 from nnrecipe._report._sources import MAX_RUNS
+from nnrecipe._tune._storage import study_folder
 
 from .conftest import IMG, SCRIPT, write_run, write_study
 
@@ -47,7 +47,7 @@ def test_a_study_file_a_journal_file_and_a_storage_url_give_the_tuning_section(t
 
 def test_results_in_memory_give_their_sections(tmp_path):
     analysis = analyze(write_study(tmp_path))
-    audit = nnrecipe.AuditReport([nnrecipe.Finding("x", "warn", "m")], {})
+    audit = nnrecipe.AuditReport([nnrecipe.Finding("x", "warn", "m")])
     checks = nnrecipe.CheckReport([nnrecipe.CheckResult(name="c", status="pass", measured="m", expected="e")])
     r = nnrecipe.report(analysis, checks, audit)
     assert [type(s) for s in r.sections] == [AuditSection, ChecksSection, TuningSection]

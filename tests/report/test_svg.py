@@ -7,7 +7,7 @@ import re
 
 from nnrecipe._report._axis import fit_axis
 from nnrecipe._report._chart import Bars, Chart, Line, Points, pick_scale
-from nnrecipe._report._svg import render_chart
+from nnrecipe._report._svg import MARKED, render_chart
 
 from .conftest import IMG, SCRIPT
 
@@ -54,3 +54,13 @@ def test_names_in_charts_are_text():
 def test_a_chart_with_nothing_finite_says_so():
     svg = render_chart(Chart("empty", "x", "y", lines=(Line("a", (0, 1), (float("nan"), float("inf"))),)))
     assert "nothing finite to draw" in svg and "<svg" not in svg
+
+
+def test_marked_bars_stand_apart_and_a_count_too_small_to_see_is_written_and_visible():
+    bins = Bars("", (0, 1, 2), (1, 1, 1), (500, 900, 400))
+    beyond = Bars("beyond the axis: 1 above", (3.5,), (1,), (1,), marked=True, labels=("1",))
+    svg = render_chart(Chart("mean", "mean", "examples", bars=(bins, beyond)))
+    marked = re.search(rf'<path d="M[\d.]+ ([\d.]+)V([\d.]+)[^"]*" fill="{MARKED}"', svg)
+    assert marked is not None and float(marked.group(1)) - float(marked.group(2)) >= 3  # at least 3 pixels tall
+    assert re.search(rf'fill="{MARKED}" class="bar-label">1<', svg)
+    assert svg.count(MARKED) == 3  # the bar, its label and its legend entry

@@ -5,28 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as RichBar
-from rich.table import Table
+import nnrecipe
 
-from .._audit import AuditConfig, AuditReport, audit
-from .._audit._progress import AuditInterrupted, Progress
-from .._audit._sections import ClassLabels, SequenceTargets
-from .._core._errors import ConfigError, DataError
-from .._core._experiment import load_experiment
-from .._core._files import atomic_folder, create_run_dir
 from ._common import add_runs_dir
 
-__all__ = ["PhaseBar", "PhaseLines", "register", "render_audit_summary", "run"]
+if TYPE_CHECKING:  # imported where used: building the parser for --help stays light
+    from rich.console import Console
+
+__all__ = ["register", "render_audit_summary", "run"]
 
 _STYLE = {"error": "bold red", "warn": "yellow", "info": "dim"}
 _SHOWN = 5  # examples per finding in the terminal; the JSON has all of them
@@ -58,27 +46,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from nnrecipe.auditing import AuditInterrupted
+
+    from ._audit_progress import PhaseBar, PhaseLines
+
     if (args.experiment is None) == (args.data is None):
-        raise ConfigError(
+        raise nnrecipe.ConfigError(
             "give an experiment file or --data PATH (not both): `nnrecipe audit examples/mnist1d.py` "
             "or `nnrecipe audit --data images/`"
         )
-    config = AuditConfig(
+    config = nnrecipe.AuditConfig(
         task=args.task, num_classes=args.num_classes, label_errors=not args.no_label_errors,
         label_column=args.label_column, max_memory=args.max_memory,
     )
     if args.data is not None:
         if not Path(args.data).exists():
-            raise DataError(f"--data {args.data!r} does not exist; pass a folder of images or a .csv file")
+            raise nnrecipe.ConfigError(f"--data {args.data!r} does not exist; pass a folder of images or a .csv file")
         data: dict[str, Any] = {"train": args.data}
     else:
-        exp = load_experiment(args.experiment)
+        exp = nnrecipe.load_experiment(args.experiment)
         data = {"train": exp.train, "val": exp.val, "test": exp.test}
     err = Console(stderr=True)
     progress = PhaseBar(err) if err.is_terminal else PhaseLines()
     try:
         with progress:
-            report = audit(data["train"], val=data.get("val"), test=data.get("test"), config=config, progress=progress)
+            report = nnrecipe.audit(data["train"], val=data.get("val"), test=data.get("test"), config=config, progress=progress)
     except AuditInterrupted as e:
         print(f"nnrecipe audit: {e}", file=sys.stderr)
         return 130
@@ -89,8 +83,10 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _write(report: AuditReport, runs_dir: Path) -> Path:
+def _write(report: nnrecipe.AuditReport, runs_dir: Path) -> Path:
     """Save into a hidden temporary folder, then rename: a failure leaves nothing behind."""
+    from nnrecipe.runs import atomic_folder, create_run_dir
+
     final = create_run_dir(runs_dir, "audit")
     final.rmdir()  # the name is reserved by the clock; the folder appears whole or not at all
     with atomic_folder(final) as tmp:
@@ -98,13 +94,17 @@ def _write(report: AuditReport, runs_dir: Path) -> Path:
     return final
 
 
-def render_audit_summary(report: AuditReport, console: Console) -> None:
+def render_audit_summary(report: nnrecipe.AuditReport, console: Console) -> None:
     """Print the audit's findings as a table, errors first, with the first few examples each.
 
     Args:
         report: The audit's result.
         console: Where to print (``rich.console.Console()``).
     """
+    from rich.table import Table
+
+    from nnrecipe.auditing import ClassLabels, SequenceTargets
+
     summary = report.summary
     sizes = ", ".join(f"{n} {s.examples} x {s.shape}" for n, s in summary.splits.items())
     line = f"[bold]audit[/] {sizes}"
@@ -132,58 +132,3 @@ def render_audit_summary(report: AuditReport, console: Console) -> None:
     errors, warns = len(report.errors), len(report.warnings)
     verdict = "[bold red]errors found[/]" if errors else "[green]no errors[/]"
     console.print(f"{verdict}: {errors} error(s), {warns} warning(s)")
-
-
-class PhaseBar(Progress):
-    """On a terminal: one bar for the phase in progress, with its count and the time left."""
-
-    def __init__(self, console: Console) -> None:
-        self._bar = RichBar(
-            TextColumn("[bold]audit[/] {task.description:<18}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(), console=console, transient=True,
-        )
-        self._task: Any = None
-
-    def __enter__(self) -> Self:
-        self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._bar.stop()
-
-    def start(self, phase: str, total: int | None) -> None:
-        self._task = self._bar.add_task(phase, total=total)
-
-    def advance(self, done: int) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task, done)
-
-    def finish(self, phase: str, seconds: float) -> None:
-        if self._task is not None:
-            self._bar.remove_task(self._task)
-            self._task = None
-        if seconds >= 1.0:
-            self._bar.console.print(f"[dim]audit: {phase} done in {seconds:.1f} s[/]")
-
-
-class PhaseLines(Progress):
-    """Not on a terminal (a log file, CI): one line per phase when it ends, nothing in between."""
-
-    def __init__(self) -> None:
-        self._done = 0
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def start(self, phase: str, total: int | None) -> None:
-        self._done = 0
-
-    def advance(self, done: int) -> None:
-        self._done += done
-
-    def finish(self, phase: str, seconds: float) -> None:
-        count = f"{self._done:,} done, " if self._done else ""
-        print(f"audit: {phase}: {count}{seconds:.1f} s", file=sys.stderr, flush=True)

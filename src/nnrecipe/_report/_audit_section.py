@@ -1,28 +1,37 @@
-"""The audit section: findings, the splits, class shares, per-example statistics drawn as
-histograms (log counts when one outlier would flatten the rest), and the audit's pictures.
+"""The audit section: findings, then everything the audit's typed summary holds (splits,
+classes or targets, input scale, leakage, near duplicates, label errors, the statistics'
+histograms and extremes, timings), and the audit's example inputs.
 
-The audit's summary is read here and only here, so that its typed form replaces one function.
+The summary is an :class:`~nnrecipe.auditing.AuditSummary` read by attribute; the facts and
+tables come from :mod:`._audit_facts`, the charts from :mod:`._audit_charts`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
-import math
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from .._audit._report import AuditReport
-from ._chart import Bars, Chart
+from .._audit._sections import ClassLabels
+from ._audit_charts import class_shares, histogram_chart
+from ._audit_facts import (
+    class_table,
+    extremes_table,
+    facts,
+    label_error_table,
+    splits_table,
+    targets_table,
+    timings_table,
+)
+from ._chart import Chart
 from ._examples import ExampleRow, example_rows
 from ._picture import Picture, read_png
 from ._section import Headline, Section
+from ._table import Table
 
 __all__ = ["AuditSection", "FindingRow", "audit_section"]
 
 SHOWN_EXAMPLES = 8  # examples listed per finding; audit.json has all of them
-LOG_COUNTS = 30.0  # a squashed histogram whose counts span more than this ratio gets a log axis
 _DRAWN_HERE = frozenset({"statistics.png", "labels.png"})
 
 
@@ -41,11 +50,20 @@ class AuditSection(Section):
 
     Attributes:
         title: ``"Audit: <folder name>"``.
-        splits: ``(split, examples, usable, shape, dtype)`` rows.
         findings: Errors first, each with its first examples.
-        facts: ``(what, value)``: task, classes, imbalance, input scale, single-feature leakage.
+        stopped: The phase an interrupted audit stopped in (its summary is partial), else ``None``.
+        splits: Examples, usable examples, shape and dtype per split.
+        facts: ``(what, value)``: task, classes and imbalance, classes absent from train, the
+            expected initial loss, the inferred shift of next-token data, input scale and
+            constant features, single-feature leakage, the near-duplicate threshold, how labels
+            were judged, the audit's time.
+        classes: Per class, count and share per split and the output bias (classification).
+        targets: Mean and std per split (regression), agreement per shift (sequences).
+        label_errors: Per split, the baseline, its self-consistency, the estimated noise rate
+            and the flagged count.
         charts: Class shares per split, and one histogram per statistic of the training split.
-        extremes: ``(statistic, lowest, highest)``: the examples at both ends, as ``index value``.
+        extremes: Per split and statistic, the lowest and highest examples.
+        timings: Seconds per phase.
         per_class: Random training examples of each class, drawn by the page (audits in memory).
         extreme_examples: The lowest and highest examples of each statistic, likewise.
         pictures: The audit's PNGs (examples per class, extremes) when it was read from a folder.
@@ -53,19 +71,27 @@ class AuditSection(Section):
     """
 
     title: str
-    splits: tuple[tuple[str, str, str, str, str], ...]
     findings: tuple[FindingRow, ...]
+    stopped: str | None
+    splits: Table
     facts: tuple[tuple[str, str], ...]
+    classes: Table | None
+    targets: Table | None
+    label_errors: Table | None
     charts: tuple[Chart, ...]
-    extremes: tuple[tuple[str, str, str], ...]
+    extremes: Table | None
+    timings: Table | None
     per_class: tuple[ExampleRow, ...]
     extreme_examples: tuple[ExampleRow, ...]
     pictures: tuple[Picture, ...]
     notes: tuple[str, ...]
 
     def headlines(self) -> list[Headline]:
-        return [Headline("error" if f.severity == "error" else "warn", f"audit: {f.message}")
-                for f in self.findings if f.severity in ("error", "warn")]
+        found = [Headline("error" if f.severity == "error" else "warn", f"audit: {f.message}")
+                 for f in self.findings if f.severity in ("error", "warn")]
+        if self.stopped is not None:
+            found.append(Headline("warn", f"audit: interrupted in phase {self.stopped!r}; its summary is partial, run it again"))
+        return found
 
 
 def audit_section(report: AuditReport, *, folder: Path | None = None, title: str = "Audit") -> AuditSection:
@@ -73,27 +99,22 @@ def audit_section(report: AuditReport, *, folder: Path | None = None, title: str
 
     Example:
         >>> from nnrecipe import Finding
-        >>> s = audit_section(AuditReport([Finding("non_finite", "error", "NaN in 1 example", [("train", 0)])], {}))
+        >>> s = audit_section(AuditReport([Finding("non_finite", "error", "NaN in 1 example", [("train", 0)])]))
         >>> s.findings[0].examples, s.headlines()[0].severity
         ('train[0]', 'error')
     """
-    summary: Mapping[str, Any] = report.summary if isinstance(report.summary, Mapping) else {}
+    summary = report.summary
     findings = tuple(
         FindingRow(f.severity, f.kind, f.message, len(f.examples),
                    ", ".join(f"{s}[{i}]" for s, i in f.examples[:SHOWN_EXAMPLES]) + (f" … (+{len(f.examples) - SHOWN_EXAMPLES})" if len(f.examples) > SHOWN_EXAMPLES else ""))
         for f in report.findings
     )
-    splits = tuple(
-        (str(name), str(s.get("examples", "?")), str(s.get("usable", "?")), str(tuple(s.get("shape", ()))), str(s.get("dtype", "?")))
-        for name, s in _dict(summary.get("splits")).items() if isinstance(s, Mapping)
-    )
-    labels = _dict(summary.get("labels"))
-    charts = [c for c in (_class_shares(labels),) if c is not None]
-    stats = _dict(_dict(summary.get("statistics")).get("train"))
-    charts += [c for name, s in stats.items() if (c := _histogram(str(name), _dict(_dict(s).get("histogram")))) is not None]
-    extremes = tuple(
-        (str(name), _ends(_dict(s).get("lowest")), _ends(_dict(s).get("highest"))) for name, s in stats.items()
-    )
+    labels = summary.labels
+    charts = [c for c in (class_shares(labels),) if c is not None] if isinstance(labels, ClassLabels) else []
+    train = next(iter(summary.statistics), None)
+    if train is not None:
+        split = "training" if train == "train" else train
+        charts += [c for name, st in summary.statistics[train].items() if (c := histogram_chart(name, st.histogram, split)) is not None]
     pictures: list[Picture] = []
     notes: list[str] = []
     per_class, extreme_examples = example_rows(report.gallery) if report.gallery is not None else ((), ())
@@ -105,71 +126,11 @@ def audit_section(report: AuditReport, *, folder: Path | None = None, title: str
             (pictures.append(got) if isinstance(got, Picture) else notes.append(got))
     elif report.gallery is None and folder is None:
         notes.append("this audit has no example inputs to draw (it was read back from audit.json, which does not hold them)")
-    return AuditSection(title, splits, findings, tuple(_facts(summary, labels)), tuple(charts), extremes, per_class,
-                        extreme_examples, tuple(pictures), tuple(notes))
-
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _facts(summary: Mapping[str, Any], labels: Mapping[str, Any]) -> list[tuple[str, str]]:
-    facts = []
-    if labels.get("task"):
-        facts.append(("task", str(labels["task"])))
-    if labels.get("task") == "classification":
-        facts.append(("classes", f"{labels.get('num_classes')}, largest/smallest train class {_num(labels.get('imbalance'))}x"))
-    scale = _dict(summary.get("scale"))
-    if scale:
-        facts.append(("input scale", f"mean {_num(scale.get('mean'))}, std {_num(scale.get('std'))}, range [{_num(scale.get('min'))}, {_num(scale.get('max'))}]"))
-    leak = _dict(summary.get("target_leakage"))
-    if leak.get("best_single_feature") is not None:
-        score, base = _num(leak.get("best_single_feature_score")), _num(leak.get("majority_baseline"))
-        facts.append(("best single feature", f"feature {leak['best_single_feature']} scores {score} (majority baseline {base})"))
-    timings = _dict(summary.get("timings"))
-    if timings:
-        facts.append(("audit time", f"{sum(v for v in timings.values() if isinstance(v, (int, float))):.1f} s"))
-    return facts
-
-
-def _num(v: Any) -> str:
-    return f"{v:.3g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "?"
-
-
-def _ends(rows: Any) -> str:
-    if not isinstance(rows, Sequence):
-        return ""
-    return ", ".join(f"{r[0]}: {_num(r[1])}" for r in rows if isinstance(r, Sequence) and len(r) == 2)
-
-
-def _class_shares(labels: Mapping[str, Any]) -> Chart | None:
-    counts = {str(k): v for k, v in _dict(labels.get("counts")).items() if isinstance(v, list) and v}
-    if not counts:
-        return None
-    n = max(len(v) for v in counts.values())
-    names = labels.get("class_names")
-    cats = tuple(str(names[i]) if isinstance(names, list) and i < len(names) else str(i) for i in range(n))
-    width = 0.8 / len(counts)
-    bars = []
-    for k, (split, c) in enumerate(counts.items()):
-        total = sum(c) or 1
-        bars.append(Bars(split, [i - 0.4 + k * width for i in range(len(c))], [width] * len(c), [v / total for v in c]))
-    return Chart("class shares per split", "class", "share of the split", bars=tuple(bars), x_categories=cats)
-
-
-def _histogram(name: str, hist: Mapping[str, Any]) -> Chart | None:
-    counts, edges = hist.get("counts"), hist.get("edges")
-    if not isinstance(counts, list) or not isinstance(edges, list) or len(edges) != len(counts) + 1 or not counts:
-        return None
-    if not all(isinstance(e, (int, float)) and math.isfinite(e) for e in edges):
-        return None
-    positive = [c for c in counts if isinstance(c, (int, float)) and c > 0]
-    if len(positive) < 2:
-        return None  # one value for every example: a fact, not a picture (see the extremes)
-    # A few extreme examples stretch the bins so that most examples fall in a few of them: on a
-    # linear count axis the extremes are then invisible. Log counts show both.
-    squashed = max(positive) >= 0.5 * sum(positive) or len(positive) < 0.3 * len(counts)
-    log = squashed and max(positive) / min(positive) > LOG_COUNTS
-    bars = Bars("", edges[:-1], [b - a for a, b in itertools.pairwise(edges)], counts)
-    return Chart(f"{name} of each training example", name, "examples", bars=(bars,), y_scale="log" if log else "linear",
-                 note="log count axis: most examples fall in a few bins, and the few far from them would be invisible on a linear one" if log else "")
+    return AuditSection(
+        title, findings, summary.stopped, splits_table(summary), tuple(facts(summary)),
+        class_table(labels) if isinstance(labels, ClassLabels) else None,
+        None if labels is None or isinstance(labels, ClassLabels) else targets_table(labels),
+        None if summary.label_errors is None else label_error_table(summary.label_errors),
+        tuple(charts), extremes_table(summary.statistics), timings_table(summary.timings),
+        per_class, extreme_examples, tuple(pictures), tuple(notes),
+    )

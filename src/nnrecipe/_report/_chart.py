@@ -84,18 +84,28 @@ class Points:
 
 @dataclasses.dataclass(frozen=True)
 class Bars:
-    """Bars from ``left`` to ``left + width``, ``height`` high (histogram bins, grouped counts)."""
+    """Bars from ``left`` to ``left + width``, ``height`` high (histogram bins, grouped counts).
+
+    ``marked`` bars stand apart from the data (outliers counted beyond a histogram's axis): a
+    warning colour, never thinner than a few pixels. ``labels`` (one per bar, or none) are
+    written above the bars, so that a count too small to see still reads.
+    """
 
     label: str
     left: Sequence[float]
     width: Sequence[float]
     height: Sequence[float]
+    marked: bool = False
+    labels: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         for name in ("left", "width", "height"):
             object.__setattr__(self, name, _floats(getattr(self, name)))
+        object.__setattr__(self, "labels", tuple(self.labels))
         if not len(self.left) == len(self.width) == len(self.height):
             raise ValueError(f"bars {self.label!r} need as many widths and heights as lefts")
+        if self.labels and len(self.labels) != len(self.left):
+            raise ValueError(f"bars {self.label!r} need one label per bar, or none")
 
 
 @dataclasses.dataclass(frozen=True)

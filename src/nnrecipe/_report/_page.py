@@ -41,13 +41,13 @@ table.rows td{max-width:520px;overflow-wrap:anywhere}tr.fail td{background:#fff1
 .charts,.pictures{display:flex;flex-wrap:wrap;gap:12px 24px;margin:10px 0}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:2px;max-width:660px;overflow-wrap:anywhere}
 figure.chart svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}
-svg text{fill:#3d444d}svg .axis-label{fill:var(--fg);font-weight:600}svg .line-label{font-weight:600}
+svg text:not([fill]){fill:#3d444d}svg .axis-label{fill:var(--fg);font-weight:600}svg .line-label,svg .bar-label{font-weight:600}
 svg .frame{fill:none;stroke:#8c959f}svg .grid{stroke:#eaeef2}svg .mark{stroke:#6e7781;stroke-dasharray:4 3}svg .mark-label{fill:#6e7781;font-size:10px}
 figure.picture img{max-width:100%;border:1px solid var(--line)}
 .note{color:var(--muted);font-size:12px;max-width:660px;margin:2px 0}
 ul.notes{color:var(--muted);font-size:12px}.missing li{color:var(--muted)}
 details{margin:8px 0}summary{cursor:pointer;color:#0969da}
-.ok-line{color:var(--ok)}
+.ok-line{color:var(--ok)}.warn-line{color:var(--warn);font-weight:600}
 h3{font-size:15px;margin:12px 0 4px}
 .example-row{display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 10px;margin:4px 0;padding:4px 0;border-top:1px solid #eaeef2}
 .example-label{width:150px;font-weight:600;overflow-wrap:anywhere}

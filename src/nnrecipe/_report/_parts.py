@@ -10,8 +10,9 @@ from ._examples import Example, ExampleRow
 from ._html import Html, join, tag
 from ._picture import Picture
 from ._svg import render_chart, render_sparkline
+from ._table import Table
 
-__all__ = ["badge", "charts", "facts", "heading", "notes", "pictures", "table"]
+__all__ = ["badge", "charts", "data_table", "details", "examples", "facts", "heading", "notes", "pictures", "table"]
 
 
 def heading(title: str, source: str | None = None) -> Html:
@@ -35,6 +36,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Html | str]], *, row_cl
         tag("tr", *(tag("td", c) for c in row), class_=row_class[i] if i < len(row_class) else None) for i, row in enumerate(rows)
     ))
     return tag("div", tag("table", head, body, class_="rows"), class_="scroll")
+
+
+def data_table(t: Table, *, titled: bool = True) -> Html:
+    """A :class:`Table`: its title (unless a fold already shows it), the rows, its note."""
+    return join([tag("h3", t.title) if titled else None, table(t.header, t.rows), tag("p", t.note, class_="note") if t.note else None])
 
 
 def charts(items: Sequence[Chart]) -> Html | None:

@@ -173,7 +173,7 @@ def _one(folder: Path, kind: str, out: Collected, storage: str | None) -> None:
     what = {"audit": "audit", "check": "checks", "run": "training curves", "study": "tuning"}[kind]
     try:
         if kind == "audit":
-            report = AuditReport.from_json((folder / "audit.json").read_text())
+            report = _read_audit(folder / "audit.json")
             out.audits.append(audit_section(report, folder=folder, title=f"Audit: {folder.name}"))
         elif kind == "check":
             out.checks.append(checks_section(_read_checks(folder / "check.json"), folder=folder, title=f"Checks: {folder.name}"))
@@ -191,6 +191,17 @@ def _reason(e: BaseException) -> str:
     if isinstance(e, KeyError):
         return f"a file lacks the field {e}; it was written by an older or newer nnrecipe, or edited by hand"
     return str(e)
+
+
+def _read_audit(path: Path) -> AuditReport:
+    text = path.read_text()
+    try:
+        return AuditReport.from_json(text)
+    except (TypeError, ValueError, KeyError) as e:
+        if isinstance(e, json.JSONDecodeError):
+            raise
+        raise ValueError(f"{path} does not hold this nnrecipe's audit summary ({type(e).__name__}: {e}); it was written by an "
+                         "older or newer nnrecipe, or edited by hand: run `nnrecipe audit` again") from e
 
 
 def _read_checks(path: Path) -> CheckReport:

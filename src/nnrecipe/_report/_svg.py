@@ -16,6 +16,8 @@ __all__ = ["PALETTE", "render_chart"]
 # Okabe-Ito: told apart by people with colour-blindness, and in greyscale by lightness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999933")
 MUTED = "#a3a8ae"
+MARKED = "#D55E00"  # bars standing apart from the data (outliers beyond a histogram's axis)
+MIN_MARKED = 3.0  # pixels: a marked bar of one example among thousands stays visible
 WIDTH, HEIGHT = 660, 270
 FONT = 11
 CHAR = 6.2  # average width of a character at FONT, to lay out labels without a browser
@@ -48,7 +50,7 @@ def _legend_items(chart: Chart) -> list[tuple[str, str, str]]:
     for i, b in enumerate(chart.bands):
         items.append((b.label, PALETTE[i % len(PALETTE)], "band"))
     for i, bars in enumerate(chart.bars):
-        items.append((bars.label, PALETTE[i % len(PALETTE)], "bar"))
+        items.append((bars.label, _bar_colour(bars, i), "bar"))
     for i, p in enumerate(chart.points):
         items.append((p.label, MUTED if p.muted else PALETTE[(i + len(chart.lines)) % len(PALETTE)], p.marker))
     return [it for it in items if it[0]]
@@ -95,7 +97,7 @@ def _svg(chart: Chart) -> Html:
     body = [
         _grid(ax, ay, cats, rotate),
         *(_band(b, ax, ay, PALETTE[i % len(PALETTE)]) for i, b in enumerate(chart.bands)),
-        *(_bars(b, ax, ay, PALETTE[i % len(PALETTE)]) for i, b in enumerate(chart.bars)),
+        *(_bars(b, ax, ay, _bar_colour(b, i)) for i, b in enumerate(chart.bars)),
         *(_line(ln, ax, ay, PALETTE[i % len(PALETTE)]) for i, ln in enumerate(chart.lines)),
         *(_points(p, ax, ay, MUTED if p.muted else PALETTE[(i + len(chart.lines)) % len(PALETTE)], jitter=bool(cats))
           for i, p in enumerate(chart.points)),
@@ -187,15 +189,27 @@ def _band(band: Band, ax: Axis, ay: Axis, colour: str) -> Html:
     return tag("polygon", points=" ".join(f"{num(x)},{num(y)}" for x, y in pts), fill=colour, fill_opacity="0.18", stroke="none")
 
 
+def _bar_colour(bars: Bars, i: int) -> str:
+    return MARKED if bars.marked else PALETTE[i % len(PALETTE)]
+
+
 def _bars(bars: Bars, ax: Axis, ay: Axis, colour: str) -> Html:
     base = ay.start if ay.log else ay(0.0)
-    d = []
-    for lo, w, h in zip(bars.left, bars.width, bars.height):
+    d, texts = [], []
+    labels = bars.labels or ("",) * len(bars.left)
+    for lo, w, h, label in zip(bars.left, bars.width, bars.height, labels):
         if not (ay.shows(h) and ax.shows(lo) and ax.shows(lo + w)) or h == 0:
             continue
         x0, x1, y = ax(lo), ax(lo + w), ay(h)
+        if bars.marked:
+            y = min(y, base - MIN_MARKED)
         d.append(f"M{num(x0 + 0.5)} {num(base)}V{num(y)}H{num(max(x0 + 1, x1 - 0.5))}V{num(base)}Z")
-    return tag("path", d="".join(d), fill=colour, fill_opacity="0.75") if d else Html("")
+        if label:
+            texts.append(tag("text", label, x=num((x0 + x1) / 2), y=num(max(ay.end + 9, y - 3)), text_anchor="middle", fill=colour,
+                             class_="bar-label"))
+    if not d:
+        return Html("")
+    return join([tag("path", d="".join(d), fill=colour, fill_opacity="0.9" if bars.marked else "0.75"), *texts])
 
 
 def _points(p: Points, ax: Axis, ay: Axis, colour: str, *, jitter: bool) -> Html:
