@@ -129,8 +129,9 @@ def write_predictions(run_dir: Path, info: dict[str, Any], splits: dict[str, tup
     meta: dict[str, Any] = {"format": FORMAT, **info, "created": utc_iso(), "splits": {}}
     for name, (pred, targets) in splits.items():
         store = pred.half() if pred.numel() > FLOAT16_ABOVE else pred.float()
-        tensors[name] = store.contiguous()
-        tensors[f"{name}_targets"] = targets.detach().cpu().contiguous()
+        # Copies: safetensors refuses tensors sharing memory (a split given as val and test).
+        tensors[name] = store.detach().cpu().contiguous().clone()
+        tensors[f"{name}_targets"] = targets.detach().cpu().contiguous().clone()
         meta["splits"][name] = {"size": len(targets), "shape": list(pred.shape), "dtype": str(store.dtype).removeprefix("torch."),
                                 "targets_sha256": targets_sha256(targets)}
     folder = Path(run_dir) / FOLDER

@@ -137,6 +137,10 @@ class EnsembleResult:
         """``single``, ``average`` or ``greedy`` by name."""
         return {"single": self.single, "average": self.average, "greedy": self.greedy}[name]
 
+    def default_path(self) -> Path:
+        """``ensemble.json`` in the folder the members' run folders share (a study's folder for a study)."""
+        return Path(os.path.commonpath([m.run_dir.resolve().parent for m in self.members])) / ENSEMBLE_FILE
+
     def save(self, path: str | Path) -> Path:
         """Write the result as JSON to ``path`` (atomically); run folders are stored relative to it."""
         path = Path(path)

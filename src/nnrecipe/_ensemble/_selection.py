@@ -32,7 +32,7 @@ from ._scores import MetricName, higher_is_better, per_example
 __all__ = ["Greedy", "SelectionStep", "average_weights", "combine", "greedy_selection", "rank"]
 
 _CHUNK = 1 << 23  # numbers scored at once: candidates are scored in chunks of this size
-_TIE = 1e-12
+_TIE = 1e-12  # relative: values this close are a tie (sums in another order differ by ~1e-16)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,10 +68,18 @@ def _keys(metric: MetricName, preds: torch.Tensor, y: torch.Tensor, task: TaskKi
 
 
 def _best(keys: torch.Tensor) -> int:
-    """Index of the best key; on ties, the first (candidates come in ranking order)."""
-    close = keys[:, 0] <= keys[:, 0].min() + _TIE
+    """Index of the best key (equal within rounding: ties); on ties, the first.
+
+    Candidates come in ranking order and trajectory points in size order, so a tie goes to
+    the better single model, or to the smaller ensemble.
+    """
+    close = keys[:, 0] <= _within(keys[:, 0].min())
     tiebreak = torch.where(close, keys[:, 1], torch.inf)
-    return int(torch.nonzero(tiebreak <= tiebreak.min() + _TIE)[0, 0])
+    return int(torch.nonzero(tiebreak <= _within(tiebreak.min()))[0, 0])
+
+
+def _within(best: torch.Tensor) -> torch.Tensor:
+    return best + _TIE * best.abs().clamp_min(1.0)
 
 
 def rank(preds: torch.Tensor, y: torch.Tensor, metric: MetricName, task: TaskKind) -> list[int]:
@@ -124,8 +132,7 @@ def greedy_selection(
         keys.append((float(key[0]), float(key[1])))
         value = -keys[-1][0] if higher_is_better(metric) else keys[-1][0]
         trajectory.append(SelectionStep(size, order[pick], value))
-    kept = min(range(init - 1, len(keys)), key=lambda i: (keys[i][0], keys[i][1], i))
-    best_size = kept + 1
+    best_size = init + _best(torch.tensor(keys[init - 1 :], dtype=torch.float64))
     counts = [0] * len(preds)
     for step in trajectory[:best_size]:
         counts[step.added] += 1
