@@ -58,3 +58,14 @@ def test_evaluate_rebuilds_the_saved_ensemble_and_compares_with_its_record(train
     path.write_text(json.dumps(data))
     assert main(["ensemble", "--evaluate", str(path)]) == 1
     assert "differ from those recorded" in capsys.readouterr().out
+
+
+def test_store_missing_stores_the_predictions_of_older_runs_first(trained_runs, tmp_path, capsys):
+    for run in trained_runs:
+        shutil.copytree(run, tmp_path / "runs" / run.name)
+    old = tmp_path / "runs" / trained_runs[0].name
+    shutil.rmtree(old / "predictions")
+    assert main(["ensemble", str(tmp_path / "runs")]) == 2
+    assert f"have no stored predictions: {old}" in capsys.readouterr().err
+    assert main(["ensemble", str(tmp_path / "runs"), "--store-missing"]) == 0
+    assert (old / "predictions" / "predictions.json").is_file() and "3 models with stored predictions" in capsys.readouterr().out

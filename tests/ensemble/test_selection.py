@@ -3,6 +3,7 @@ on synthetic predictions whose right answer is known."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from nnrecipe._ensemble._scores import score
@@ -47,9 +48,9 @@ def test_ties_go_to_the_better_single_model_and_to_the_smaller_ensemble(compleme
     assert {s.added for s in g.trajectory} == {0} and g.best_size == 1
 
 
-def textbook_greedy(preds: torch.Tensor, y: torch.Tensor, metric: str, steps: int) -> list[tuple[int, float]]:
+def textbook_greedy(preds: torch.Tensor, y: torch.Tensor, metric: str, steps: int, task: str) -> list[tuple[int, float]]:
     """Caruana's loop written plainly: try every member, keep the best addition (ties: log loss, then rank)."""
-    order = rank(preds, y, metric, "classification")  # type: ignore[arg-type]
+    order = rank(preds, y, metric, task)  # type: ignore[arg-type]
     sign = -1 if metric == "accuracy" else 1
     chosen: list[int] = []
     out = []
@@ -57,21 +58,22 @@ def textbook_greedy(preds: torch.Tensor, y: torch.Tensor, metric: str, steps: in
         keys = []
         for position, i in enumerate(order):
             ens = torch.stack([preds[j] for j in [*chosen, i]]).double().mean(0)
-            tiebreak = score("nll", ens, y, "classification") if metric == "accuracy" else 0.0
-            keys.append((round(sign * score(metric, ens, y, "classification"), 9), round(tiebreak, 9), position))  # type: ignore[arg-type]
+            tiebreak = score("nll", ens, y, task) if metric == "accuracy" else 0.0  # type: ignore[arg-type]
+            keys.append((round(sign * score(metric, ens, y, task), 9), round(tiebreak, 9), position))  # type: ignore[arg-type]
         best = min(keys)
         chosen.append(order[best[2]])
         out.append((order[best[2]], sign * best[0]))
     return out
 
 
-def test_vectorised_selection_matches_the_textbook_loop():
+@pytest.mark.parametrize(("task", "shape"), [("classification", (60,)), ("autoregressive", (12, 5))])
+def test_vectorised_selection_matches_the_textbook_loop(task, shape):
     g = torch.Generator().manual_seed(3)
-    y = torch.randint(0, 4, (60,), generator=g)
-    preds = (torch.randn(7, 60, 4, generator=g) * 2 + 2 * torch.nn.functional.one_hot(y, 4)).softmax(-1)
+    y = torch.randint(0, 4, shape, generator=g)
+    preds = (torch.randn(7, *shape, 4, generator=g) * 2 + 2 * torch.nn.functional.one_hot(y, 4)).softmax(-1)
     for metric in ("accuracy", "nll"):
-        got = greedy_selection(preds, y, metric, "classification", steps=12)  # type: ignore[arg-type]
-        expected = textbook_greedy(preds, y, metric, 12)
+        got = greedy_selection(preds, y, metric, task, steps=12)  # type: ignore[arg-type]
+        expected = textbook_greedy(preds, y, metric, 12, task)
         assert [s.added for s in got.trajectory] == [i for i, _ in expected]
         torch.testing.assert_close([s.value for s in got.trajectory], [v for _, v in expected], rtol=0, atol=1e-8)
 

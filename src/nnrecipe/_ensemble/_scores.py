@@ -16,11 +16,11 @@ import torch
 from .._core._errors import ConfigError
 from .._core._task import TaskKind
 
-__all__ = ["METRICS", "MetricName", "better", "default_metric", "higher_is_better", "metric_for", "per_example", "score", "task_metrics"]
+__all__ = ["EPS", "METRICS", "MetricName", "better", "default_metric", "higher_is_better", "metric_for", "per_example", "score", "task_metrics"]
 
 MetricName = Literal["accuracy", "nll", "mse", "mae"]
 METRICS: tuple[str, ...] = get_args(MetricName)
-_EPS = 1e-7  # probabilities are clamped here before a log: one confident mistake costs ~16, not inf
+EPS = 1e-7  # probabilities are clamped here before a log: one confident mistake costs ~16, not inf
 
 
 def task_metrics(task: TaskKind) -> tuple[MetricName, ...]:
@@ -81,10 +81,10 @@ def per_example(metric: MetricName, pred: torch.Tensor, y: torch.Tensor, task: T
             elem = (pred.argmax(-1) == y).double()
         else:
             index = y.long().unsqueeze(-1).expand(*pred.shape[:-1], 1)
-            elem = -pred.gather(-1, index).squeeze(-1).double().clamp_min(_EPS).log()
+            elem = -pred.gather(-1, index).squeeze(-1).double().clamp_min(EPS).log()
     elif task == "binary":
         target = (y > 0.5).double() if y.is_floating_point() else y.double()
-        p = pred.double().clamp(_EPS, 1 - _EPS)
+        p = pred.double().clamp(EPS, 1 - EPS)
         elem = ((p > 0.5).double() == target).double() if metric == "accuracy" else -(target * p.log() + (1 - target) * (1 - p).log())
     else:
         diff = pred.double() - y.double()

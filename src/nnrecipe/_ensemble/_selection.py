@@ -27,11 +27,11 @@ from collections.abc import Sequence
 import torch
 
 from .._core._task import TaskKind
-from ._scores import MetricName, higher_is_better, per_example
+from ._candidates import CandidateScorer
+from ._scores import MetricName, higher_is_better
 
 __all__ = ["Greedy", "SelectionStep", "average_weights", "combine", "greedy_selection", "rank"]
 
-_CHUNK = 1 << 23  # numbers scored at once: candidates are scored in chunks of this size
 _TIE = 1e-12  # relative: values this close are a tie (sums in another order differ by ~1e-16)
 
 
@@ -59,14 +59,6 @@ class Greedy:
     weights: tuple[float, ...]
 
 
-def _keys(metric: MetricName, preds: torch.Tensor, y: torch.Tensor, task: TaskKind) -> torch.Tensor:
-    """``(candidates, 2)`` sort keys, lower is better: the metric, then the log loss for accuracy."""
-    primary = per_example(metric, preds, y, task).mean(-1)
-    primary = -primary if higher_is_better(metric) else primary
-    tiebreak = per_example("nll", preds, y, task).mean(-1) if metric == "accuracy" else torch.zeros_like(primary)
-    return torch.stack([primary, tiebreak], -1)
-
-
 def _best(keys: torch.Tensor) -> int:
     """Index of the best key (equal within rounding: ties); on ties, the first.
 
@@ -90,13 +82,13 @@ def rank(preds: torch.Tensor, y: torch.Tensor, metric: MetricName, task: TaskKin
         >>> rank(p, torch.tensor([0]), "accuracy", "classification")
         [1, 0]
     """
-    keys = _scored(preds, y, metric, task).tolist()
+    return _rank(CandidateScorer(preds, y, metric, task))
+
+
+def _rank(scorer: CandidateScorer) -> list[int]:
+    preds = scorer.preds
+    keys = scorer.keys(torch.zeros(preds.shape[1:], dtype=torch.float64), torch.arange(len(preds)), 1).tolist()
     return sorted(range(len(keys)), key=lambda i: (keys[i][0], keys[i][1], i))
-
-
-def _scored(preds: torch.Tensor, y: torch.Tensor, metric: MetricName, task: TaskKind) -> torch.Tensor:
-    per = max(1, _CHUNK // max(1, preds[0].numel()))
-    return torch.cat([_keys(metric, preds[i : i + per], y, task) for i in range(0, len(preds), per)])
 
 
 def greedy_selection(
@@ -115,20 +107,20 @@ def greedy_selection(
     Returns:
         The trajectory, the size kept (at least ``init``) and each member's weight.
     """
-    order = rank(preds, y, metric, task)
-    ranked = preds[order].double()
-    total = torch.zeros_like(ranked[0])
+    scorer = CandidateScorer(preds, y, metric, task)
+    order = _rank(scorer)
+    ranked = torch.tensor(order)  # candidates in ranking order: ties go to the better single model
+    total = torch.zeros(preds.shape[1:], dtype=torch.float64)
     trajectory: list[SelectionStep] = []
     keys: list[tuple[float, float]] = []
     for size in range(1, max(steps, init) + 1):
         if size <= init:
-            pick = size - 1
-            key = _keys(metric, (total + ranked[pick])[None] / size, y, task)[0]
+            pick, key = size - 1, scorer.keys(total, ranked[size - 1 : size], size)[0]
         else:
-            candidates = _scored_sums(total, ranked, size, y, metric, task)
+            candidates = scorer.keys(total, ranked, size)
             pick = _best(candidates)
             key = candidates[pick]
-        total += ranked[pick]
+        total += preds[order[pick]]
         keys.append((float(key[0]), float(key[1])))
         value = -keys[-1][0] if higher_is_better(metric) else keys[-1][0]
         trajectory.append(SelectionStep(size, order[pick], value))
@@ -137,12 +129,6 @@ def greedy_selection(
     for step in trajectory[:best_size]:
         counts[step.added] += 1
     return Greedy(tuple(trajectory), best_size, tuple(c / best_size for c in counts))
-
-
-def _scored_sums(total: torch.Tensor, ranked: torch.Tensor, size: int, y: torch.Tensor, metric: MetricName, task: TaskKind) -> torch.Tensor:
-    """Keys of the ensembles ``total + member``, averaged over ``size``, for every member (in chunks)."""
-    per = max(1, _CHUNK // max(1, total.numel()))
-    return torch.cat([_keys(metric, (total[None] + ranked[i : i + per]) / size, y, task) for i in range(0, len(ranked), per)])
 
 
 def average_weights(order: Sequence[int], k: int, members: int) -> tuple[float, ...]:
