@@ -95,6 +95,8 @@ _WHAT = "pass a study file, a study's storage (URL, .journal or .db file), a fol
 def _study(source: Study | str | Path, storage: str | None, study_name: str | None) -> tuple[list[Candidate], list[Excluded]]:
     study, url = resolve_study(source, storage=storage, name=study_name)
     records = records_of(connect(study, storage_url_of(study, url), create=False))
+    if not records:
+        raise ConfigError(f"study {study.name!r} has no trials yet; run `nnrecipe tune` first")
     runs: list[Candidate] = []
     excluded: list[Excluded] = []
     for r in records:
@@ -103,8 +105,6 @@ def _study(source: Study | str | Path, storage: str | None, study_name: str | No
             runs.append(Candidate(_resolved(r.run_dir), label))
         elif r.outcome != "failed" or not r.retried:  # a retried failure was re-run: the re-run speaks for it
             excluded.append(Excluded(label, f"{r.outcome}" + (f": {r.error}" if r.error else "")))
-    if not records:
-        raise ConfigError(f"study {study.name!r} has no trials yet; run `nnrecipe tune` first")
     return runs, excluded
 
 
