@@ -101,11 +101,8 @@ class Ensemble:
             binary task, values for regression.
         """
         x = _to_tensor(X, "X")
-        out = torch.zeros(0)
-        for member, weight, model in self.models:
-            pred = predict_inputs(model, x, member.rule).double() * weight
-            out = pred if out.numel() == 0 else out + pred
-        return out.float()
+        preds = [predict_inputs(model, x, member.rule).double() * weight for member, weight, model in self.models]
+        return sum(preds[1:], preds[0]).float()
 
     def evaluate(self, data: Any = None) -> tuple[Evaluation, ...]:
         """Metrics of the ensemble on ``data`` (``(X, y)``, a Dataset or a DataLoader), or by
