@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from .._core._data import DataSource
+from .._core._device import choose_threads
 from .._core._errors import CheckpointError, ConfigError, DataError
 from .._core._evaluate import EVAL_BATCH
 from .._core._experiment import Experiment, load_experiment
@@ -24,7 +25,7 @@ from .._core._task import TaskKind
 from .._train._runs import read_run_config
 from ._outputs import OutputRule
 
-__all__ = ["cpu_threads", "predict_inputs", "predict_split", "rebuild_model", "run_experiment"]
+__all__ = ["cpu_threads", "model_threads", "predict_inputs", "predict_split", "rebuild_model", "run_experiment"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,14 @@ def cpu_threads(threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def model_threads(model: nn.Module) -> contextlib.AbstractContextManager[None]:
+    """The CPU threads the trainer would give ``model`` (one for small models), for predicting with it."""
+    device = next(iter(model.parameters()), torch.zeros(())).device
+    if device.type != "cpu":
+        return contextlib.nullcontext()
+    return cpu_threads(choose_threads(sum(p.numel() for p in model.parameters()), None))
 
 
 def run_experiment(run_dir: Path, experiment: Experiment | None = None, source: str | None = None) -> Experiment:
@@ -106,7 +115,7 @@ def predict_split(
     preds: list[torch.Tensor] = []
     targets: list[torch.Tensor] = []
     try:
-        with torch.no_grad():
+        with torch.no_grad(), model_threads(model):
             for x, y in src.batches(EVAL_BATCH, seed=0, epoch=0, shuffle=False):
                 out = model(x.to(device, non_blocking=True))
                 rule = rule or OutputRule.infer(out, y, task, loss)
@@ -125,7 +134,7 @@ def predict_inputs(model: nn.Module, x: torch.Tensor, rule: OutputRule) -> torch
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad():
+        with torch.no_grad(), model_threads(model):
             return torch.cat([rule.apply(model(x[lo : lo + EVAL_BATCH].to(device))).cpu() for lo in range(0, len(x), EVAL_BATCH)])
     finally:
         model.train(was_training)

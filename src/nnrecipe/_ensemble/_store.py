@@ -23,7 +23,7 @@ from typing import Any
 import torch
 
 from .._core._data import as_source
-from .._core._device import choose_threads, resolve_device
+from .._core._device import resolve_device
 from .._core._errors import CheckpointError, ConfigError
 from .._core._experiment import Experiment
 from .._core._losses import resolve_loss
@@ -33,7 +33,7 @@ from .._train._runs import read_run_config
 from .._train._trainer import FitResult
 from ..callbacks import Callback, ModelCheckpoint
 from ._predictions import FOLDER, Predictions, read_predictions, sha256_file, write_predictions
-from ._rebuild import cpu_threads, predict_split, rebuild_model, run_experiment
+from ._rebuild import predict_split, rebuild_model, run_experiment
 
 __all__ = ["read_result", "store_fit_predictions", "store_predictions"]
 
@@ -62,9 +62,7 @@ def store_fit_predictions(result: FitResult, experiment: Experiment, callbacks: 
     try:
         weights = _fit_weights(result.run_dir, result, callbacks)
         device = next(iter(result.model.parameters()), torch.zeros(())).device
-        size = sum(p.numel() for p in result.model.parameters())
-        with cpu_threads(choose_threads(size, result.config.threads) if device.type == "cpu" else None):
-            return _store(result.run_dir, experiment, weights, result.steps, device).run_dir / FOLDER
+        return _store(result.run_dir, experiment, weights, result.steps, device).run_dir / FOLDER
     except Exception as e:  # noqa: BLE001 - the run is complete and saved; its predictions are an extra
         log.warning(
             "run %s: its predictions were not stored (%s: %s); store them later with `nnrecipe ensemble --store-missing %s`",
