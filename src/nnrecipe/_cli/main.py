@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from nnrecipe import CheckpointError, ConfigError, DataError, NnrecipeError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
-SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze", "report")
+SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze", "ensemble", "report")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
