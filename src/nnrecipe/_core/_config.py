@@ -46,6 +46,11 @@ class TrainConfig:
         tensorboard: Write TensorBoard event files (scalars, histograms, hparams).
         histogram_every: Weight and gradient histograms every this many steps (``None``:
             at each validation).
+        accumulate_steps: Split each batch of ``batch_size`` examples into this many
+            micro-batches whose gradients add up before the one optimizer step (less memory,
+            the same step).
+        compile: Run the model's forward through ``torch.compile`` (falls back to eager,
+            with a warning, where compilation fails).
 
     Example:
         >>> TrainConfig(lr=1e-3, schedule="cosine", warmup_steps=100).lr
@@ -72,6 +77,8 @@ class TrainConfig:
     threads: int | None = None
     tensorboard: bool = True
     histogram_every: int | None = None
+    accumulate_steps: int = 1
+    compile: bool = False
 
     def __post_init__(self) -> None:
         for name, choices in (

@@ -7,7 +7,7 @@ Each also derives from the matching built-in, so ``except ValueError`` keeps wor
 
 from __future__ import annotations
 
-__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError"]
+__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError", "RunError"]
 
 
 class NnrecipeError(Exception):
@@ -24,3 +24,11 @@ class ConfigError(NnrecipeError, ValueError):
 
 class CheckpointError(NnrecipeError, OSError):
     """A checkpoint or run folder is missing, incomplete or not ours."""
+
+
+class RunError(NnrecipeError, OSError):
+    """A run could not go on for a reason outside the user's input: a full or read-only disk.
+
+    The message names the file that could not be written and the last good checkpoint,
+    which is left intact.
+    """

@@ -25,9 +25,11 @@ from ._losses import LossLike
 from ._metrics import MetricLike
 from ._task import TaskKind
 
-__all__ = ["Experiment", "load_experiment", "build_model"]
+__all__ = ["Experiment", "load_experiment", "build_model", "Augment"]
 
 ModelLike = nn.Module | Callable[..., nn.Module]
+# A training-batch transform: (inputs, targets, generator) -> (inputs, targets).
+Augment = Callable[[torch.Tensor, torch.Tensor, torch.Generator], tuple[torch.Tensor, torch.Tensor]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -47,6 +49,9 @@ class Experiment:
         hparams: Default hyperparameters, trainer and model ones in one flat dict.
         task: The task kind, inferred from the loss and targets when ``None``.
         name: A short name for run folders.
+        augment: A batch transform ``(x, y, generator) -> (x, y)`` applied to training
+            batches only (never in validation, evaluation or the checks); its randomness
+            comes from ``generator``, seeded from (seed, step), so runs resume bit-exactly.
 
     Example:
         >>> exp = Experiment(model=lambda width=8: nn.Linear(4, 2),
@@ -66,6 +71,7 @@ class Experiment:
     task: TaskKind | None = None
     name: str = "experiment"
     source: str | None = None  # the file it was loaded from, recorded for `--resume`
+    augment: Augment | None = None
 
     def train_config(self, overrides: Mapping[str, Any] | None = None) -> TrainConfig:
         return split_hparams({**self.hparams, **(overrides or {})})[0]

@@ -72,6 +72,9 @@ def fit_experiment(
     config, model_hp = split_hparams(hparams)
     full = {**config.to_dict(), **model_hp}
     model = experiment.build_model({k: v for k, v in hparams.items()}, seed=config.seed)
-    trainer = Trainer(config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name, parent=parent)
+    trainer = Trainer(
+        config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name,
+        parent=parent, augment=experiment.augment,
+    )
     trainer.record = {"experiment": experiment.source, "loss": str(experiment.loss) if isinstance(experiment.loss, str) else getattr(experiment.loss, "__name__", "callable")}
     return trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)
