@@ -75,9 +75,10 @@ def summarize_or_explain(model: nn.Module, example: torch.Tensor) -> ModelSummar
 
 
 def check_split(
-    model: nn.Module, src: DataSource, loss_fn: LossFn, task: TaskKind, device: torch.device, augment: Augment | None = None,
+    model: nn.Module, src: DataSource, loss_fn: LossFn, task: TaskKind, device: torch.device, *,
+    augment: Augment | None = None, metrics: Sequence[Metric] = (),
 ) -> None:
-    """A sample of ``src`` goes through the model and the loss; labels fit the outputs.
+    """A sample of ``src`` goes through the model, the loss and ``metrics``; labels fit the outputs.
 
     Run in eval mode without gradients (no running statistics change). ``Dataset`` and
     ``DataLoader`` splits are checked on their first examples, in-memory labels in full.
@@ -114,6 +115,14 @@ def check_split(
                     f"the loss failed on {src.name} outputs of shape {tuple(out.shape)} and targets of shape "
                     f"{tuple(y.shape)}: {type(e).__name__}: {e}. Targets must match what the loss expects."
                 ) from e
+            for m in metrics:
+                try:
+                    m.batch_sum(out.float(), y)
+                except Exception as e:
+                    raise DataError(
+                        f"the metric {m.name!r} failed on {src.name} outputs of shape {tuple(out.shape)} and targets "
+                        f"of shape {tuple(y.shape)}: {type(e).__name__}: {e}. Pick metrics that fit the task."
+                    ) from e
     finally:
         model.train(was_training)
 

@@ -192,9 +192,9 @@ class Trainer:
         try:
             model.to(device)
             summary = summarize_or_explain(model, x0[:2].to(device))
-            for src in (train_src, val_src):
-                if src is not None:
-                    check_split(model, src, loss_fn, task, device, self.augment if src is train_src else None)
+            check_split(model, train_src, loss_fn, task, device, augment=self.augment)
+            if val_src is not None:
+                check_split(model, val_src, loss_fn, task, device, metrics=metrics)
             spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
             run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
