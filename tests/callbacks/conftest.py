@@ -1,3 +1,4 @@
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -7,6 +8,12 @@ import torch
 import nnrecipe
 from nnrecipe._core._metrics import CallableMetric
 from nnrecipe.callbacks import Callback, TrainerState
+
+
+@pytest.fixture(autouse=True)
+def no_fsync(monkeypatch):
+    """Writes stay atomic (temporary + rename) but do not wait for the disk (see tests/trainer)."""
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
 
 
 @pytest.fixture
