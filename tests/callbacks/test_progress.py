@@ -6,8 +6,7 @@ import re
 import torch
 
 import nnrecipe
-from nnrecipe.callbacks import ProgressBar, TrainerState
-from nnrecipe.callbacks import _progress
+from nnrecipe.callbacks import ProgressBar, TrainerState, _progress
 
 
 def test_the_loss_shown_is_the_logged_loss() -> None:

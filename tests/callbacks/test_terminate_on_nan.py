@@ -106,7 +106,7 @@ def test_on_a_device_the_step_is_skipped_there_and_read_every_check_every_steps(
 
     monkeypatch.setattr(_step.TrainStep, "__init__", on_device)
     batches = Batches()
-    fused = lambda params: torch.optim.Adam(params, lr=0.05, fused=True)  # noqa: E731
+    fused = lambda params: torch.optim.Adam(params, lr=0.05, fused=True)
     cfg = nnrecipe.TrainConfig(epochs=10, batch_size=8)
     trainer = nnrecipe.Trainer(cfg, callbacks=[batches, NaNGradientAt(6), TerminateOnNaN(check_every=4)], runs_dir=tmp_path, optimizer=fused)
     result = trainer.fit(model(), data(), "cross_entropy")

@@ -65,7 +65,6 @@ def test_training_features_of_the_wrong_shape_in_a_dataset(blobs, tmp_path: Path
 
 
 def test_an_augmentation_that_breaks_the_batch(blobs, tmp_path: Path) -> None:
-    X, y = blobs
     with pytest.raises(DataError, match="augment returned 2 inputs but 64 targets"):
         nnrecipe.Trainer(TrainConfig(epochs=1), augment=lambda x, y, g: (x[:2], y), runs_dir=tmp_path).fit(mlp(), blobs, "cross_entropy")
 

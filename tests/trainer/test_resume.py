@@ -78,8 +78,8 @@ def test_sigkill_during_a_run_and_during_its_resume_loses_nothing(tmp_path: Path
     assert not _temporaries(run), "temporaries of the killed writes were not removed"
     resumed = load_file(str(run / "final.safetensors"))
     assert resumed.keys() == expected.keys()
-    for name in expected:
-        assert torch.equal(resumed[name], expected[name]), name
+    for name, weight in expected.items():
+        assert torch.equal(resumed[name], weight), name
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert _rows(rows) == _rows(straight.history)  # no row lost, none twice
     assert os.path.getsize(run / "metrics.csv") > 0

@@ -1,5 +1,6 @@
 """The trainer's behaviour, one behaviour per test, on tiny problems."""
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -7,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from torch import nn
 from safetensors.torch import load_file
+from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import nnrecipe
@@ -59,7 +60,7 @@ def test_schedule_is_per_step_and_logged_every_step(blobs, tmp_path: Path) -> No
     lrs = [r["lr"] for r in result.history if "lr" in r]
     assert len(lrs) == 20
     assert lrs[:5] == pytest.approx([2e-3, 4e-3, 6e-3, 8e-3, 1e-2])
-    assert lrs[-1] < 1e-3 and all(a >= b for a, b in zip(lrs[4:], lrs[5:]))
+    assert lrs[-1] < 1e-3 and all(a >= b for a, b in itertools.pairwise(lrs[4:]))
 
 
 def test_monitor_never_logged_fails_before_the_first_step(blobs) -> None:
@@ -135,7 +136,7 @@ def test_early_stopping_restores_the_best_weights(blobs) -> None:
 
 def test_retrospective_best_checkpoint(blobs, tmp_path: Path) -> None:
     result = nnrecipe.fit(mlp(), blobs, val=blobs, config=TrainConfig(epochs=5), callbacks=[ModelCheckpoint(monitor="val_accuracy", save_top_k=-1)], runs_dir=tmp_path)
-    step, value, path = best_checkpoint(result.run_dir, "val_accuracy")
+    _, value, path = best_checkpoint(result.run_dir, "val_accuracy")
     assert value == max(r["val_accuracy"] for r in result.history if "val_accuracy" in r)
     assert path is not None and path.exists()
 

@@ -12,7 +12,7 @@ import torch
 from ._names import unknown_name
 from ._task import TaskKind
 
-__all__ = ["Metric", "MetricLike", "Direction", "resolve_metrics", "default_metrics", "NAMED_DIRECTIONS"]
+__all__ = ["NAMED_DIRECTIONS", "Direction", "Metric", "MetricLike", "default_metrics", "resolve_metrics"]
 
 MetricLike: TypeAlias = "str | Metric | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]"
 Direction: TypeAlias = Literal["min", "max"]

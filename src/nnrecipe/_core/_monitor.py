@@ -18,7 +18,7 @@ from typing import Any, Literal
 from ._errors import ConfigError
 from ._metrics import NAMED_DIRECTIONS, Direction
 
-__all__ = ["Monitor", "ModeName", "named_direction"]
+__all__ = ["ModeName", "Monitor", "named_direction"]
 
 ModeName = Literal["auto", "min", "max"]
 
@@ -102,7 +102,8 @@ class Monitor:
         best: dict[str, Any] | None = None
         for row in rows:
             value = row.get(self.name)
-            if isinstance(value, (int, float)) and math.isfinite(value):
-                if best is None or self.is_improvement(float(value), float(best[self.name])):
-                    best = dict(row)
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                continue
+            if best is None or self.is_improvement(float(value), float(best[self.name])):
+                best = dict(row)
         return best

@@ -30,7 +30,7 @@ from torch import nn
 from .._core._errors import CheckpointError, RunError
 from .._core._files import atomic_folder, atomic_write_text
 
-__all__ = ["encode", "decode", "write_checkpoint", "read_checkpoint", "load_weights", "latest_checkpoint", "newest_intact", "writing", "LATEST"]
+__all__ = ["LATEST", "decode", "encode", "latest_checkpoint", "load_weights", "newest_intact", "read_checkpoint", "write_checkpoint", "writing"]
 
 log = logging.getLogger(__name__)
 

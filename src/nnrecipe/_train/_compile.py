@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def _inductor(gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Callable[..., Any]:
     from torch._inductor.compile_fx import compile_fx
 
-    return compile_fx(gm, example_inputs)
+    return compile_fx(gm, example_inputs)  # type: ignore[return-value]
 
 
 def _warn(reason: str) -> None:
@@ -36,7 +36,7 @@ def _inductor_or_eager(gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) 
     """Inductor, or the traced graph run eagerly when inductor fails on it."""
     try:
         return _inductor(gm, example_inputs)
-    except Exception as e:  # a toolchain or backend failure, not the user's model
+    except Exception as e:  # noqa: BLE001 - any toolchain or backend failure, never the user's model
         _warn(f"torch.compile could not compile the model ({type(e).__name__}: {str(e)[:300]})")
         return gm.forward
 
@@ -47,6 +47,6 @@ def compiled_forward(model: nn.Module, enabled: bool) -> Callable[[torch.Tensor]
         return model
     try:
         return torch.compile(model, backend=_inductor_or_eager)  # type: ignore[return-value]
-    except Exception as e:  # torch.compile unsupported here (Python version, platform)
+    except Exception as e:  # noqa: BLE001 - torch.compile unsupported here (Python version, platform)
         _warn(f"torch.compile is not available here ({type(e).__name__}: {e})")
         return model

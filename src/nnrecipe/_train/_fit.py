@@ -13,9 +13,9 @@ from .._core._errors import ConfigError
 from .._core._experiment import Experiment
 from .._core._losses import LossLike
 from .._core._metrics import MetricLike
+from ..callbacks import Callback
 from ._runs import read_run_config
 from ._trainer import FitResult, Trainer
-from ..callbacks import Callback
 
 __all__ = ["fit", "fit_experiment"]
 

@@ -10,7 +10,7 @@ from torch import nn
 
 from .._core._config import TrainConfig
 
-__all__ = ["make_optimizer", "OptimizerFactory", "build_optimizer"]
+__all__ = ["OptimizerFactory", "build_optimizer", "make_optimizer"]
 
 # A user's optimizer: called with the model's trainable parameters, returns the optimizer.
 OptimizerFactory = Callable[[Any], torch.optim.Optimizer]

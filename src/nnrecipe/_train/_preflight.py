@@ -20,7 +20,7 @@ from ..callbacks import Callback, MonitorCallback
 from ._batches import apply_augment, step_generator
 from ._summary import ModelSummary, summarize
 
-__all__ = ["logged_directions", "check_callbacks", "summarize_or_explain", "check_split", "check_settings"]
+__all__ = ["check_callbacks", "check_settings", "check_split", "logged_directions", "summarize_or_explain"]
 
 SAMPLE = 64  # examples of a split run through the model and the loss before training
 
@@ -75,7 +75,7 @@ def summarize_or_explain(model: nn.Module, example: torch.Tensor) -> ModelSummar
 
 
 def check_split(
-    model: nn.Module, src: DataSource, loss_fn: LossFn, task: TaskKind, device: torch.device, *,
+    model: nn.Module, src: DataSource, name: str, loss_fn: LossFn, task: TaskKind, device: torch.device, *,
     augment: Augment | None = None, metrics: Sequence[Metric] = (),
 ) -> None:
     """A sample of ``src`` goes through the model, the loss and ``metrics``; labels fit the outputs.
@@ -93,7 +93,7 @@ def check_split(
         except DataError:
             raise
         except Exception as e:
-            raise DataError(f"augment raised {type(e).__name__} on a {src.name} batch of shape {tuple(x.shape)}: {e}") from e
+            raise DataError(f"augment raised {type(e).__name__} on a {name} batch of shape {tuple(x.shape)}: {e}") from e
     x, y = x.to(device), y.to(device)
     was_training = model.training
     model.eval()
@@ -103,16 +103,16 @@ def check_split(
                 out = model(x)
             except Exception as e:
                 raise DataError(
-                    f"the model failed on {src.name} inputs of shape {tuple(x.shape)} (dtype {x.dtype}): "
+                    f"the model failed on {name} inputs of shape {tuple(x.shape)} (dtype {x.dtype}): "
                     f"{type(e).__name__}: {e}. Every split must have the shape the model's first layer expects."
                 ) from e
             if task in ("classification", "autoregressive"):
-                _check_labels(src, y, out.shape[-1], task)
+                _check_labels(src, name, y, out.shape[-1], task)
             try:
                 loss_fn(out, y)
             except Exception as e:
                 raise DataError(
-                    f"the loss failed on {src.name} outputs of shape {tuple(out.shape)} and targets of shape "
+                    f"the loss failed on {name} outputs of shape {tuple(out.shape)} and targets of shape "
                     f"{tuple(y.shape)}: {type(e).__name__}: {e}. Targets must match what the loss expects."
                 ) from e
             for m in metrics:
@@ -120,20 +120,20 @@ def check_split(
                     m.batch_sum(out.float(), y)
                 except Exception as e:
                     raise DataError(
-                        f"the metric {m.name!r} failed on {src.name} outputs of shape {tuple(out.shape)} and targets "
+                        f"the metric {m.name!r} failed on {name} outputs of shape {tuple(out.shape)} and targets "
                         f"of shape {tuple(y.shape)}: {type(e).__name__}: {e}. Pick metrics that fit the task."
                     ) from e
     finally:
         model.train(was_training)
 
 
-def _check_labels(src: DataSource, sample: torch.Tensor, classes: int, task: TaskKind) -> None:
+def _check_labels(src: DataSource, name: str, sample: torch.Tensor, classes: int, task: TaskKind) -> None:
     y = src.y if isinstance(src, TensorData) else sample
     if y.is_floating_point():
-        raise DataError(f"{src.name} labels are floats ({y.dtype}) but the task is {task}; convert them with y.long()")
+        raise DataError(f"{name} labels are floats ({y.dtype}) but the task is {task}; convert them with y.long()")
     lo, hi = int(y.min()), int(y.max())
     if lo < 0 or hi >= classes:
         raise DataError(
-            f"{src.name} labels range over [{lo}, {hi}] but the model outputs {classes} classes "
+            f"{name} labels range over [{lo}, {hi}] but the model outputs {classes} classes "
             f"(valid labels 0..{classes - 1}); remap the labels or widen the last layer"
         )

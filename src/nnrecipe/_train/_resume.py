@@ -32,7 +32,7 @@ from ._checkpoint import load_weights, newest_intact, write_checkpoint
 from ._step import TrainStep
 from ._window import LossWindow
 
-__all__ = ["ResumePoints", "open_resume_point", "restore_resume_point", "KEEP_CHECKPOINTS", "CHECKPOINT_SECONDS"]
+__all__ = ["CHECKPOINT_SECONDS", "KEEP_CHECKPOINTS", "ResumePoints", "open_resume_point", "restore_resume_point"]
 
 log = logging.getLogger(__name__)
 

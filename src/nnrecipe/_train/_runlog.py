@@ -63,7 +63,7 @@ class RunLog(Callback):
             if resume_step > 0:
                 kept = [r for r in read_metrics(self.run_dir) if r.get("step", 0) <= resume_step]
                 atomic_write_text(path, "".join(json.dumps(r) + "\n" for r in kept))
-            self._file = open(path, "a")
+            self._file = open(path, "a")  # noqa: SIM115 - open for the run, closed by close()
         self._lr: float | None = None
         self._lr_step = -1
         self._last_val: dict[str, Any] = {}

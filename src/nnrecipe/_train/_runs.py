@@ -17,10 +17,10 @@ from typing import Any
 
 import torch
 
-from .._core._files import atomic_write_text, create_run_dir, safe_name, utc_iso
 from .._core._errors import CheckpointError
+from .._core._files import atomic_write_text, create_run_dir, safe_name, utc_iso
 
-__all__ = ["create_run_dir", "write_run_config", "read_run_config", "config_diff", "find_parent", "read_metrics"]
+__all__ = ["config_diff", "create_run_dir", "find_parent", "read_metrics", "read_run_config", "write_run_config"]
 
 log = logging.getLogger(__name__)
 

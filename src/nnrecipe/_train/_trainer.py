@@ -32,12 +32,18 @@ from .._core._task import TaskKind, infer_task
 from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
 from ._checkpoint import writing
 from ._optim import OptimizerFactory
-from ._preflight import check_callbacks, check_settings, check_split, logged_directions, summarize_or_explain
+from ._preflight import (
+    check_callbacks,
+    check_settings,
+    check_split,
+    logged_directions,
+    summarize_or_explain,
+)
 from ._run import Run, RunSpec, open_run_dir, start_run
 from ._schedule import lr_factor
 from ._summary import ModelSummary
 
-__all__ = ["Trainer", "FitResult"]
+__all__ = ["FitResult", "Trainer"]
 
 log = logging.getLogger(__name__)
 
@@ -192,9 +198,9 @@ class Trainer:
         try:
             model.to(device)
             summary = summarize_or_explain(model, x0[:2].to(device))
-            check_split(model, train_src, loss_fn, task, device, augment=self.augment)
+            check_split(model, train_src, "train", loss_fn, task, device, augment=self.augment)
             if val_src is not None:
-                check_split(model, val_src, loss_fn, task, device, metrics=metrics)
+                check_split(model, val_src, "val", loss_fn, task, device, metrics=metrics)
             spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
             run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,

@@ -88,7 +88,8 @@ class Callback:
         ...     def on_log(self, step, logs):
         ...         if logs["loss"] < 0.5:
         ...             self.trainer.stop_training = True
-        >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        >>> X = torch.randn(64, 4, generator=torch.Generator().manual_seed(0))
+        >>> y = (X[:, 0] > 0).long()
         >>> cfg = nnrecipe.TrainConfig(epochs=50, lr=0.1, log_every=1)
         >>> result = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), config=cfg, callbacks=[StopAtLoss()], runs_dir=None)
         >>> result.stopped_early, result.history[-1]["loss"] < 0.5

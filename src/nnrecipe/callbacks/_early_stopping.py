@@ -70,8 +70,8 @@ class EarlyStopping(MonitorCallback):
         self.on_train_begin({})
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        self.wait, self.best, self.best_step = 0, None, -1
-        self.stopped_step = -1
+        self.best: float | None = None
+        self.wait, self.best_step, self.stopped_step = 0, -1, -1
         self.restored_step: int | None = None  # set when the best weights were put back
         self.best_weights: dict[str, torch.Tensor] | None = None
 

@@ -38,13 +38,14 @@ class TerminateOnNaN(Callback):
     Example:
         >>> import math, torch, nnrecipe
         >>> from nnrecipe.callbacks import TerminateOnNaN
+        >>> class BlowsUpAtStep3(torch.nn.Linear):
+        ...     steps = 0
+        ...     def forward(self, x):
+        ...         self.steps += self.training
+        ...         return super().forward(x) * (math.inf if self.steps == 3 else 1.0)
         >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
-        >>> def blows_up_at_step_3(out, target):
-        ...     blows_up_at_step_3.calls += 1
-        ...     return torch.nn.functional.cross_entropy(out, target) * (math.inf if blows_up_at_step_3.calls == 3 else 1)
-        >>> blows_up_at_step_3.calls = 0
         >>> stop = TerminateOnNaN()
-        >>> result = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), blows_up_at_step_3, callbacks=[stop],
+        >>> result = nnrecipe.fit(BlowsUpAtStep3(4, 2), (X, y), callbacks=[stop],
         ...                       config=nnrecipe.TrainConfig(epochs=5, batch_size=16), runs_dir=None)
         >>> stop.bad_step, result.diverged, result.weights, bool(torch.isfinite(result.model.weight).all())
         (3, True, 'last_finite', True)
