@@ -80,6 +80,7 @@ class TrainStep:
         self.clip, self.accumulate = config.grad_clip_norm, config.accumulate_steps
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
         self.base_lrs = [float(group["lr"]) for group in optimizer.param_groups]
+        self._factor: float | None = None  # the factor last written into the optimizer
         self.scaler = torch.amp.GradScaler("cuda") if config.precision == "fp16" and device.type == "cuda" else None
         amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(config.precision)
         self.autocast: Callable[[], Any] = (
@@ -95,10 +96,13 @@ class TrainStep:
         self._devices = sorted({p.device for p in self.params} | {device}, key=str)
 
     def set_lr(self, factor: float) -> float:
-        """Set every group's learning rate to its base times ``factor``; returns the first group's."""
-        for group, base in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = base * factor
-        return self.base_lrs[0] * factor
+        """Set every group's learning rate to its base times ``factor`` (written only when the
+        factor changes); returns the first group's rate as the optimizer holds it."""
+        if factor != self._factor:
+            for group, base in zip(self.optimizer.param_groups, self.base_lrs):
+                group["lr"] = base * factor
+            self._factor = factor
+        return float(self.optimizer.param_groups[0]["lr"])
 
     def __call__(self, batch: Batch) -> StepOutput:
         self.optimizer.zero_grad(set_to_none=True)
