@@ -74,11 +74,11 @@ class ResumePoints(Callback):
 
     def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
         state, every = self.trainer, self.config.checkpoint_every
-        ending = state.stop_training or step >= state.total_steps
-        due = every is not None and step % every == 0
-        settled = self.pending and time.monotonic() - self.saved_at >= CHECKPOINT_SECONDS
-        self.pending = False
-        if (ending or due or settled) and step != self.saved_step:
+        due = (every is not None and step % every == 0) or state.stop_training or step >= state.total_steps
+        if self.pending:  # a validation or an epoch end: settled, unless the last point is recent
+            due = due or time.monotonic() - self.saved_at >= CHECKPOINT_SECONDS
+            self.pending = False
+        if due and step != self.saved_step:
             self.save()
 
     def save(self) -> None:

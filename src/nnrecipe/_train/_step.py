@@ -22,9 +22,8 @@ anyway. ``benchmarks/trainer_overhead.py`` measures its cost.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 from torch import nn
@@ -36,9 +35,11 @@ from .._core._losses import LossFn
 __all__ = ["StepOutput", "TrainStep"]
 
 
-@dataclasses.dataclass(frozen=True)
-class StepOutput:
+class StepOutput(NamedTuple):
     """What one optimizer step leaves, as device tensors (reading one waits for the device).
+
+    (A named tuple rather than a frozen dataclass: one is made every step, and a tuple is
+    built several times faster.)
 
     Attributes:
         loss: The batch's mean loss (over every micro-batch), detached.
