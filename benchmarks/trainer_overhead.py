@@ -12,15 +12,26 @@ are CPU seconds of the process (all its threads, TensorBoard's writer included):
 shared machine, wall time mostly measures the neighbours.
 
     python benchmarks/trainer_overhead.py [--steps 3000] [--repeats 5]
+    python benchmarks/trainer_overhead.py --instructions   # on a busy machine (about 12 minutes)
 
-Prints the median time ratio (goal <= 1.03) and nnrecipe's overhead per step (goal < 50 us).
+Prints the median time ratio (goal <= 1.03), nnrecipe's overhead per step (goal < 50 us), and
+the cost of the finiteness check (nnrecipe with the check replaced by a constant, same run).
 If `lightning` is installed, its ratio is printed too.
+
+``--instructions`` counts CPU instructions under valgrind's callgrind instead of timing: on a
+machine shared with other work, times vary by tens of percent from run to run, instruction
+counts do not. Each variant runs at two lengths in its own process; the difference gives the
+per-step count, and the longer minus the hand loop's gives nnrecipe's fixed cost (run folder,
+TensorBoard writer, final checkpoint). The ratio is then computed for ``--steps`` steps.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -64,14 +75,24 @@ def hand_loop(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
     return time.process_time() - start
 
 
-def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
+def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int, check: bool = True) -> float:
+    """nnrecipe's fit; ``check=False`` replaces the finiteness check by a constant (to price it)."""
+    from nnrecipe._train._step import TrainStep
+
+    real = TrainStep._nonfinite
+    if not check:
+        finite = torch.zeros(())
+        TrainStep._nonfinite = lambda self, loss, norm: finite  # type: ignore[method-assign]
     torch.manual_seed(0)
     model = MLP(40, 10, hidden=128)
     config = nnrecipe.TrainConfig(max_steps=steps, batch_size=BATCH, threads=1)
-    with tempfile.TemporaryDirectory() as runs:
-        start = time.process_time()
-        nnrecipe.fit(model, (X, y), "cross_entropy", config=config, runs_dir=runs)
-        return time.process_time() - start
+    try:
+        with tempfile.TemporaryDirectory() as runs:
+            start = time.process_time()
+            nnrecipe.fit(model, (X, y), "cross_entropy", config=config, runs_dir=runs)
+            return time.process_time() - start
+    finally:
+        TrainStep._nonfinite = real  # type: ignore[method-assign]
 
 
 def lightning_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float | None:
@@ -104,27 +125,63 @@ def lightning_fit(X: torch.Tensor, y: torch.Tensor, steps: int) -> float | None:
         return time.process_time() - start
 
 
+def instructions(variant: str, steps: int) -> int:
+    """Instructions of a whole process that runs ``variant`` for ``steps`` steps, under callgrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg", sys.executable, __file__,
+             "--child", variant, "--steps", str(steps)], capture_output=True, text=True, check=True,
+        )
+    return int(re.search(r"Collected : (\d+)", out.stderr).group(1))  # type: ignore[union-attr]
+
+
+def main_instructions(steps: int) -> None:
+    short, long = 50, 550
+    counts = {v: (instructions(v, short), instructions(v, long)) for v in ("hand", "nnrecipe", "unchecked")}
+    per_step = {v: (b - a) / (long - short) for v, (a, b) in counts.items()}
+    fixed = counts["nnrecipe"][1] - counts["hand"][1] - long * (per_step["nnrecipe"] - per_step["hand"])
+    hand_run = per_step["hand"] * steps
+    ratio = (hand_run + fixed + steps * (per_step["nnrecipe"] - per_step["hand"])) / hand_run
+    print(f"instructions per step: hand {per_step['hand']:,.0f}, nnrecipe {per_step['nnrecipe']:,.0f} "
+          f"(+{per_step['nnrecipe'] / per_step['hand'] - 1:.2%}), without the finiteness check {per_step['unchecked']:,.0f}")
+    print(f"nnrecipe's fixed cost (run folder, TensorBoard, final checkpoint): {fixed:,.0f} instructions "
+          f"= {fixed / per_step['hand']:.1f} hand-loop steps")
+    print(f"finiteness check: {per_step['nnrecipe'] - per_step['unchecked']:,.0f} instructions per step "
+          f"({(per_step['nnrecipe'] - per_step['unchecked']) / per_step['hand']:.2%} of a step)")
+    print(f"ratio nnrecipe/hand in instructions for {steps} steps: {ratio:.3f}  (goal <= 1.03)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true", help="count instructions with valgrind instead of timing")
+    parser.add_argument("--child", choices=["hand", "nnrecipe", "unchecked"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.instructions:
+        main_instructions(args.steps)
+        return
     X, y = load_mnist1d().train
+    if args.child:
+        _ = hand_loop(X, y, args.steps) if args.child == "hand" else nnrecipe_fit(X, y, args.steps, args.child == "nnrecipe")
+        return
     hand_loop(X, y, 200), nnrecipe_fit(X, y, 200)  # warm-up: allocator, imports
-    hand, ours, light = [], [], []
+    hand, ours, unchecked, light = [], [], [], []
     for _ in range(args.repeats):
         hand.append(hand_loop(X, y, args.steps))
         ours.append(nnrecipe_fit(X, y, args.steps))
+        unchecked.append(nnrecipe_fit(X, y, args.steps, check=False))
         t = lightning_fit(X, y, args.steps) if len(light) < 2 else None
         if t is not None:
             light.append(t)
     ratios = [o / h for o, h in zip(ours, hand)]
-    h, o = statistics.median(hand), statistics.median(ours)
+    h, o, u = statistics.median(hand), statistics.median(ours), statistics.median(unchecked)
     print(f"hand-written loop : {h:.3f} s for {args.steps} steps ({h / args.steps * 1e6:.0f} us/step)")
     print(f"nnrecipe fit      : {o:.3f} s ({o / args.steps * 1e6:.0f} us/step)")
     print(f"ratio nnrecipe/hand (median of {args.repeats} paired runs): {statistics.median(ratios):.3f}  (goal <= 1.03)")
     print(f"nnrecipe overhead per step: {(o - h) / args.steps * 1e6:.1f} us  (goal < 50 us)")
+    print(f"finiteness check before each optimizer step: {(o - u) / args.steps * 1e6:.1f} us per step (median difference)")
     if light:
         print(f"ratio lightning/hand: {statistics.median(light) / h:.2f}")
     else:

@@ -84,8 +84,9 @@ class TrainStep:
         self._factor: float | None = None  # the factor last written into the optimizer
         self.scaler = torch.amp.GradScaler("cuda") if config.precision == "fp16" and device.type == "cuda" else None
         amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(config.precision)
+        no_autocast = contextlib.nullcontext()  # stateless: one instance serves every step
         self.autocast: Callable[[], Any] = (
-            (lambda: torch.autocast(device.type, dtype=amp_dtype)) if amp_dtype else contextlib.nullcontext
+            (lambda: torch.autocast(device.type, dtype=amp_dtype)) if amp_dtype else (lambda: no_autocast)
         )
         # The optimizer skips a flagged update on the device (fused kernels): no host read per step.
         self.skip_on_device = (
