@@ -125,3 +125,10 @@ def test_no_intact_checkpoint_lists_every_reason(tmp_path: Path) -> None:
     _empty_state(write(tmp_path, 1))
     with pytest.raises(CheckpointError, match=r"no intact checkpoint.*step-00000001/state.json is malformed"):
         ckpt.newest_intact(tmp_path)
+
+
+def test_a_complete_checkpoint_newer_than_latest_json_is_used(tmp_path: Path) -> None:
+    write(tmp_path, 1)
+    write(tmp_path, 2)
+    (tmp_path / ckpt.LATEST).write_text(json.dumps({"checkpoint": "step-00000001"}))  # killed before the update
+    assert ckpt.newest_intact(tmp_path)[0].name == "step-00000002"

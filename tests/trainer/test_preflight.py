@@ -80,3 +80,17 @@ def test_runs_dir_that_is_a_file(blobs, tmp_path: Path) -> None:
         nnrecipe.fit(mlp(), blobs, config=TrainConfig(max_steps=1), runs_dir=tmp_path / "runs")
     with pytest.raises(ConfigError, match="cannot make a run folder"):
         nnrecipe.fit(mlp(), blobs, config=TrainConfig(max_steps=1), runs_dir=tmp_path / "runs" / "sub")
+
+
+def test_a_read_only_runs_folder_is_one_clear_error(blobs, tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    from nnrecipe._core._errors import RunError
+    from nnrecipe._train import _run
+
+    def read_only(runs_dir, name):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(_run, "create_run_dir", read_only)
+    with pytest.raises(RunError, match=r"could not write .*runs: Read-only file system"):
+        nnrecipe.fit(mlp(), blobs, config=TrainConfig(max_steps=1), runs_dir=tmp_path / "runs")

@@ -175,22 +175,22 @@ def load_weights(model: nn.Module, path: Path) -> None:
 
 
 def newest_intact(folder: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The newest checkpoint in ``folder`` that reads whole, preferring the one ``latest.json`` names.
+    """The newest checkpoint in ``folder`` that reads whole.
 
-    A damaged one is skipped with a warning naming it and the reason, and the one used.
-    ``None`` when ``folder`` holds no checkpoint at all.
+    A checkpoint folder is renamed into place only once complete, and ``latest.json`` is
+    updated after that, so a folder newer than the one ``latest.json`` names (a kill between
+    the two) is complete and used. A damaged one is skipped with a warning naming it and the
+    reason, and the one used. ``None`` when ``folder`` holds no checkpoint at all.
 
     Raises:
         CheckpointError: Checkpoints exist but none is intact (every reason is listed).
     """
     problems: list[str] = []
     try:
-        named = latest_checkpoint(folder)
+        latest_checkpoint(folder)
     except CheckpointError as e:
-        named = None
         problems.append(str(e))
-    found = sorted((p for p in folder.glob("step-*") if p.is_dir() and _NAME.fullmatch(p.name)), reverse=True)
-    candidates = ([named] if named is not None else []) + [p for p in found if p != named]
+    candidates = sorted((p for p in folder.glob("step-*") if p.is_dir() and _NAME.fullmatch(p.name)), reverse=True)
     for path in candidates:
         try:
             state = read_checkpoint(path)

@@ -35,7 +35,13 @@ def read_run_config(run_dir: Path) -> dict[str, Any]:
             f"{run_dir} is not an nnrecipe run folder (no {CONFIG}); pass a folder under runs/ "
             "printed by `nnrecipe fit`"
         )
-    return json.loads(path.read_text())
+    try:
+        config = json.loads(path.read_text())
+    except (ValueError, RecursionError) as e:
+        raise CheckpointError(f"{path} is malformed ({type(e).__name__}: {str(e)[:200]}); it was not written by nnrecipe") from None
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} does not hold a run's config (found {type(config).__name__})")
+    return config
 
 
 def find_parent(runs_dir: Path, name: str, exclude: Path) -> Path | None:
