@@ -183,3 +183,14 @@ def test_resume_with_other_settings_is_refused(blobs, tmp_path: Path) -> None:
     run = nnrecipe.fit(model(), blobs, config=nnrecipe.TrainConfig(epochs=1), runs_dir=tmp_path).run_dir
     with pytest.raises(nnrecipe.CheckpointError, match="different settings \\(lr\\)"):
         nnrecipe.Trainer(nnrecipe.TrainConfig(epochs=1, lr=1.0), runs_dir=tmp_path).fit(model(), blobs, "cross_entropy", resume=run)
+
+
+def test_resume_with_other_callbacks_is_refused_before_anything_is_rewritten(blobs, tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        trainer(tmp_path, 13).fit(model(), blobs, "cross_entropy", val=blobs)
+    (run,) = tmp_path.iterdir()
+    before = (run / "metrics.jsonl").read_bytes()
+    other = nnrecipe.Trainer(CFG, callbacks=[EarlyStopping(patience=100)], runs_dir=tmp_path)
+    with pytest.raises(nnrecipe.CheckpointError, match="resume with the same callbacks"):
+        other.fit(model(), blobs, "cross_entropy", val=blobs, resume=run)
+    assert (run / "metrics.jsonl").read_bytes() == before

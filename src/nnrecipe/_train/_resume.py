@@ -32,7 +32,7 @@ from ._checkpoint import load_weights, newest_intact, write_checkpoint
 from ._step import TrainStep
 from ._window import LossWindow
 
-__all__ = ["CHECKPOINT_SECONDS", "KEEP_CHECKPOINTS", "ResumePoints", "open_resume_point", "restore_resume_point"]
+__all__ = ["CHECKPOINT_SECONDS", "KEEP_CHECKPOINTS", "ResumePoints", "open_resume_point", "restore_resume_point", "resume_position"]
 
 log = logging.getLogger(__name__)
 
@@ -139,17 +139,28 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
     return ckpt
 
 
+def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequence[Callback]) -> None:
+    """Put the counters where the resume point left them (before ``on_train_begin``).
+
+    Raises:
+        CheckpointError: The run had other callbacks, whose states cannot be restored.
+    """
+    saved = [s["type"] for s in ckpt["callbacks"]]
+    if saved != [type(cb).__name__ for cb in callbacks]:
+        raise CheckpointError(
+            f"the resumed run had callbacks {saved} but this one has "
+            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks"
+        )
+    state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
+    state.lr_scale = ckpt["lr_scale"]
+
+
 def restore_resume_point(
     ckpt: dict[str, Any], state: TrainerState, step: TrainStep, window: LossWindow, batches: TrainBatches,
     callbacks: Sequence[Callback],
 ) -> None:
     """Load a resume point into the live objects (after the callbacks' ``on_train_begin``)."""
     saved = ckpt["callbacks"]
-    if [s["type"] for s in saved] != [type(cb).__name__ for cb in callbacks]:
-        raise CheckpointError(
-            f"the resumed run had callbacks {[s['type'] for s in saved]} but this one has "
-            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks"
-        )
     state.optimizer.load_state_dict(ckpt["optimizer"])
     if step.scaler is not None and ckpt["scaler"] is not None:
         step.scaler.load_state_dict(ckpt["scaler"])
@@ -158,9 +169,3 @@ def restore_resume_point(
         cb.load_state_dict(s["state"])
     set_rng_state(ckpt["rng"]["meta"], ckpt["rng"]["tensors"])
     batches.epoch_rng = (ckpt["epoch_rng"]["meta"], ckpt["epoch_rng"]["tensors"])
-
-
-def resume_position(ckpt: dict[str, Any], state: TrainerState) -> None:
-    """Put the counters where the resume point left them (before ``on_train_begin``)."""
-    state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
-    state.lr_scale = ckpt["lr_scale"]

@@ -113,7 +113,7 @@ def start_run(
     for cb in callbacks:
         cb.set_trainer(state)
     if resume is not None:
-        resume_position(resume, state)
+        resume_position(resume, state, callbacks)
     run = Run(spec, state, step, batches, window, CallbackList(callbacks), history, runlog)
     run.callbacks.on_train_begin({})
     if resume is not None:
