@@ -70,7 +70,7 @@ class TrainBatches:
         self.epoch_rng: Any = rng_state()  # the global RNG at the start of the current epoch
 
     def epoch(self, state: TrainerState) -> Iterator[Batch]:
-        if state.batch_in_epoch == 0:
+        if state.batch_in_epoch == 0 and isinstance(self.source, LoaderData):
             self.epoch_rng = rng_state()  # a DataLoader's sampler draws from it: kept for resume
         cfg = self.config
         batches = self.source.batches(cfg.batch_size, seed=cfg.seed, epoch=state.epoch, shuffle=True, start=state.batch_in_epoch)
@@ -81,9 +81,14 @@ class TrainBatches:
             first = next(batches, None)
             set_rng_state(*now)
             batches = itertools.chain([] if first is None else [first], batches)
+        if not self.move and self.augment is None:
+            return batches  # in-memory data on the device: nothing to add per batch
+        return self._prepared(batches, state)
+
+    def _prepared(self, batches: Iterator[Batch], state: TrainerState) -> Iterator[Batch]:
         for x, y in batches:
             if self.move:
                 x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             if self.augment is not None:
-                x, y = apply_augment(self.augment, (x, y), step_generator(cfg.seed, state.step, self.device))
+                x, y = apply_augment(self.augment, (x, y), step_generator(self.config.seed, state.step, self.device))
             yield x, y

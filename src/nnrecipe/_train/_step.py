@@ -21,7 +21,6 @@ anyway. ``benchmarks/trainer_overhead.py`` measures its cost.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -44,12 +43,13 @@ class StepOutput(NamedTuple):
     Attributes:
         loss: The batch's mean loss (over every micro-batch), detached.
         nonfinite: ``1.0`` when the loss or a gradient was not finite and the update was
-            skipped, else ``0.0``.
+            skipped, else ``0.0``: a Python float where the step read it on the host anyway
+            (the CPU), a 0-d device tensor where it did not.
         grad_norm: The global gradient norm before clipping, when clipping is on.
     """
 
     loss: torch.Tensor
-    nonfinite: torch.Tensor
+    nonfinite: torch.Tensor | float
     grad_norm: torch.Tensor | None
 
     def logs(self) -> dict[str, Any]:
@@ -84,16 +84,14 @@ class TrainStep:
         self._factor: float | None = None  # the factor last written into the optimizer
         self.scaler = torch.amp.GradScaler("cuda") if config.precision == "fp16" and device.type == "cuda" else None
         amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(config.precision)
-        no_autocast = contextlib.nullcontext()  # stateless: one instance serves every step
-        self.autocast: Callable[[], Any] = (
-            (lambda: torch.autocast(device.type, dtype=amp_dtype)) if amp_dtype else (lambda: no_autocast)
-        )
+        self.amp_dtype = amp_dtype
         # The optimizer skips a flagged update on the device (fused kernels): no host read per step.
         self.skip_on_device = (
             self.scaler is None and device.type == "cuda" and bool(getattr(optimizer, "_step_supports_amp_scaling", False))
         )
         self.device = device
         self._one = torch.ones((), device=device)
+        self._found = torch.zeros((), device=device)  # reused where the verdict is read at once
         # A model spread over several devices is checked device by device (GradScaler does the same).
         self._devices = sorted({p.device for p in self.params} | {device}, key=str)
 
@@ -112,31 +110,33 @@ class TrainStep:
         if self.scaler is not None:
             self.scaler.unscale_(self.optimizer)
         norm = torch.nn.utils.clip_grad_norm_(self.params, self.clip) if self.clip is not None else None
-        nonfinite = self._nonfinite(loss, norm)
+        flag = self._nonfinite(loss, norm)
         if self.scaler is not None:
             self.scaler.step(self.optimizer)  # skips overflowing steps by itself
             self.scaler.update()
-        elif self.skip_on_device:
-            self.optimizer.grad_scale, self.optimizer.found_inf = None, nonfinite  # type: ignore[attr-defined]
+            return StepOutput(loss, flag, norm)
+        if self.skip_on_device:
+            self.optimizer.grad_scale, self.optimizer.found_inf = None, flag  # type: ignore[attr-defined]
             self.optimizer.step()
             del self.optimizer.grad_scale, self.optimizer.found_inf  # type: ignore[attr-defined]
-        elif not nonfinite.item():
+            return StepOutput(loss, flag, norm)
+        nonfinite = flag.item()  # the CPU: nothing to wait for
+        if not nonfinite:
             self.optimizer.step()
         return StepOutput(loss, nonfinite, norm)
 
     def _backward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Forward and backward over ``accumulate`` micro-batches; the batch's mean loss, detached."""
-        if self.accumulate == 1:
-            with self.autocast():
-                loss = self.loss_fn(self.forward(x), y)
-            self._scaled(loss).backward()
+        if self.accumulate == 1 and self.amp_dtype is None and self.scaler is None:  # the common case, lean
+            loss = self.loss_fn(self.forward(x), y)
+            loss.backward()
             return loss.detach()
         total = torch.zeros((), device=self.device)
         n = len(x)
         for xs, ys in zip(x.tensor_split(self.accumulate), y.tensor_split(self.accumulate)):
             if len(xs) == 0:  # a last batch smaller than accumulate_steps
                 continue
-            with self.autocast():
+            with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                 # Weighted by its share of the batch: the summed gradient is the batch's mean gradient.
                 part = self.loss_fn(self.forward(xs), ys) * (len(xs) / n)
             self._scaled(part).backward()
@@ -152,7 +152,8 @@ class TrainStep:
             return (~torch.isfinite(loss)).float()
         if norm is not None:  # clipping computed the global norm already
             return (~(torch.isfinite(norm) & torch.isfinite(loss))).float()
-        found = torch.zeros((), device=self.device)
+        # A fresh flag where it outlives the step (read later, on a device); else one reused.
+        found = torch.zeros((), device=self.device) if self.skip_on_device else self._found.zero_()
         tensors = [p.grad for p in self.params if p.grad is not None]
         if len(self._devices) == 1:
             # GradScaler's fused check (a scale of 1 leaves every value as it is); the loss rides along.

@@ -96,25 +96,21 @@ class Callback:
         (True, True)
     """
 
-    _trainer: TrainerState | None = None
-
-    @property
-    def trainer(self) -> TrainerState:
-        """The state of the run this callback is part of."""
-        if self._trainer is None:
-            raise RuntimeError(f"{type(self).__name__} is not part of a run yet; read the trainer from a hook")
-        return self._trainer
+    trainer: TrainerState  # set by set_trainer when the callback joins a run (a plain attribute: read every step)
 
     def set_trainer(self, trainer: TrainerState) -> None:
-        self._trainer = trainer
+        self.trainer = trainer
 
     @property
     def stop_training(self) -> bool:
         """The trainer's one stop flag (``False`` before the callback joins a run)."""
-        return False if self._trainer is None else self._trainer.stop_training
+        trainer = self.__dict__.get("trainer")
+        return False if trainer is None else trainer.stop_training
 
     @stop_training.setter
     def stop_training(self, value: bool) -> None:
+        if "trainer" not in self.__dict__:
+            raise RuntimeError(f"{type(self).__name__} is not part of a run yet; set stop_training from a hook")
         self.trainer.stop_training = value
 
     def monitors(self) -> tuple[str, ...]:
@@ -163,7 +159,8 @@ class MonitorCallback(Callback):
     def watch(self) -> Monitor:
         """The resolved monitor (resolved from the built-in names until a run declares more)."""
         if self._resolved is None:
-            directions = None if self._trainer is None else self._trainer.directions
+            trainer = self.__dict__.get("trainer")
+            directions = None if trainer is None else trainer.directions
             self._resolved = Monitor.resolve(self.monitor, self.requested_mode, directions)
         return self._resolved
 

@@ -27,7 +27,7 @@ class TerminateOnNaN(Callback):
     ``<run>/nonfinite_batch.safetensors`` (keys ``inputs`` and ``targets``). Included by
     default in every run.
 
-    On the CPU the verdict is read every step (free: there is no device to wait for). On an
+    On the CPU the step has read the verdict already (there is no device to wait for). On an
     accelerator it is read every ``check_every`` steps, so that no step waits for the device:
     the steps in between keep their batches referenced until then, and the first bad one is
     reported and saved; their non-finite updates were skipped on the device.
@@ -66,8 +66,8 @@ class TerminateOnNaN(Callback):
         flag = logs.get("nonfinite")
         if flag is None or self.bad_step is not None:
             return
-        if self._every == 1:
-            if flag.item():
+        if isinstance(flag, float) or self._every == 1:  # already on the host, or free to read
+            if flag:
                 self._stop(step, self.trainer.batch)
             return
         self._pending.append((step, flag, self.trainer.batch))
