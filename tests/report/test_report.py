@@ -60,7 +60,7 @@ def test_a_corrupted_run_is_named_and_the_other_sections_still_build(runs_folder
     r = nnrecipe.report(runs_folder)
     assert _kinds(r) == ["AuditSection", "TrainingSection", "TuningSection"]
     reasons = {m.what.split(" of ")[0]: m.reason for m in r.missing}
-    assert "not valid JSON" in reasons["training curves"]
+    assert "config.json is malformed" in reasons["training curves"]
     assert "status" in reasons["checks"] or "missing" in reasons["checks"]
     assert "2 inputs could not be read" in r.summary.verdict
     assert "<html" in r.to_html()

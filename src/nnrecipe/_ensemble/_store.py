@@ -120,7 +120,8 @@ def _fit_weights(run_dir: Path, result: FitResult, callbacks: Sequence[Callback]
     kept.sort(key=lambda cb: cb.monitor != result.monitor)  # the run's own monitor first
     if kept and (run_dir / BEST).is_file():
         cb = kept[0]
-        return _Weights(BEST, int(cb.best_step), cb.monitor, float(cb.best))
+        # best_step >= 0 means a value was kept, so best is set
+        return _Weights(BEST, int(cb.best_step), cb.monitor, float(cb.best if cb.best is not None else "nan"))
     return _final(run_dir, result.steps)
 
 
