@@ -33,7 +33,8 @@ class MemberRow:
     """One model of the library.
 
     Attributes:
-        label: Its name (``trial 7``, or its run folder's name); ``run_dir`` its run folder.
+        label: Its name (``trial 7``, or its run folder's name); ``run_dir`` its run folder
+            (relative to the ensemble file's folder when inside it).
         val: The selection metric of this model alone, on validation.
         greedy: Its weight in the greedy ensemble; ``picks`` how many times greedy added it
             (within the size kept).
@@ -115,13 +116,14 @@ class EnsembleSection(Section):
         return next(m for m in self.methods if m.method == name)
 
 
-def ensemble_section(result: EnsembleResult, *, title: str | None = None, source: str = "") -> EnsembleSection:
+def ensemble_section(result: EnsembleResult, *, title: str | None = None, source: str = "", folder: Path | None = None) -> EnsembleSection:
     """Compute the section from an :class:`~nnrecipe.EnsembleResult`.
 
     Args:
         result: What :func:`nnrecipe.ensemble` returned, or :meth:`EnsembleResult.load` read.
         title: The heading; default ``"Ensemble: <what it was made from>"``.
         source: Where it was read from (its file), shown under the heading.
+        folder: Run folders inside it are shown relative to it (the file's folder, as the file stores them).
 
     Raises:
         ValueError: The result contradicts itself (weights that do not match the members, a
@@ -136,7 +138,7 @@ def ensemble_section(result: EnsembleResult, *, title: str | None = None, source
     rows = tuple(_method_row(r, name) for name in _METHODS)
     trajectory = tuple((s.size, s.value) for s in r.trajectory)
     notes = _notes(r, rows)
-    members = _members(r, notes)
+    members = _members(r, notes, folder)
     charts = (_trajectory_chart(r, trajectory, notes), _methods_chart(r, rows))
     return EnsembleSection(
         title=title or f"Ensemble: {', '.join(r.sources)}", source=source, metric=m, higher_is_better=higher_is_better(m), members=members, methods=rows,
@@ -158,7 +160,7 @@ def read_ensemble(path: Path) -> EnsembleSection:
     except CheckpointError as e:
         raise ValueError(f"{e}; run `nnrecipe ensemble` on its runs again to rewrite it") from None
     title = f"Ensemble: {path.parent.name}" if path.name == ENSEMBLE_FILE else f"Ensemble: {path.name}"
-    return ensemble_section(result, title=title, source=str(path))
+    return ensemble_section(result, title=title, source=str(path), folder=path.parent)
 
 
 def _check(r: EnsembleResult) -> None:
@@ -195,7 +197,7 @@ def _method_row(r: EnsembleResult, name: Method) -> MethodRow:
     return MethodRow(name, label, len(method.used), method.val[m], test, method.gain, method.interval, others)
 
 
-def _members(r: EnsembleResult, notes: list[str]) -> tuple[MemberRow, ...]:
+def _members(r: EnsembleResult, notes: list[str], folder: Path | None) -> tuple[MemberRow, ...]:
     m = r.metric
     sign = -1.0 if higher_is_better(m) else 1.0
     order = sorted(range(len(r.members)), key=lambda i: (sign * r.members[i].val.get(m, float("nan")), i))
@@ -208,10 +210,16 @@ def _members(r: EnsembleResult, notes: list[str]) -> tuple[MemberRow, ...]:
     for step in r.trajectory[: r.best_size]:
         picks[step.added] += 1
     return tuple(
-        MemberRow(r.members[i].label, str(r.members[i].run_dir), r.members[i].val.get(m, float("nan")), r.greedy.weights[i], picks[i],
-                  r.average.weights[i])
+        MemberRow(r.members[i].label, _shown(r.members[i].run_dir, folder), r.members[i].val.get(m, float("nan")), r.greedy.weights[i],
+                  picks[i], r.average.weights[i])
         for i in shown
     )
+
+
+def _shown(run_dir: Path, folder: Path | None) -> str:
+    if folder is not None and run_dir.is_relative_to(folder.resolve()):
+        return run_dir.relative_to(folder.resolve()).as_posix()
+    return str(run_dir)
 
 
 def _interval(r: EnsembleResult, method: MethodResult) -> str:
