@@ -43,8 +43,8 @@ class Line:
 
 
 @dataclasses.dataclass(frozen=True)
-class Band:
-    """A shaded range between ``low`` and ``high`` (a confidence band)."""
+class _Ranges:
+    """Ranges from ``low`` to ``high`` at each ``x`` (what bands and whiskers share)."""
 
     label: str
     x: Sequence[float]
@@ -55,7 +55,12 @@ class Band:
         for name in ("x", "low", "high"):
             object.__setattr__(self, name, _floats(getattr(self, name)))
         if not len(self.x) == len(self.low) == len(self.high):
-            raise ValueError(f"band {self.label!r} needs as many low and high values as x values")
+            raise ValueError(f"{type(self).__name__} {self.label!r} needs as many low and high values as x values")
+
+
+@dataclasses.dataclass(frozen=True)
+class Band(_Ranges):
+    """A shaded range between ``low`` and ``high`` along ``x`` (a confidence band)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,20 +114,9 @@ class Bars:
 
 
 @dataclasses.dataclass(frozen=True)
-class Whiskers:
-    """Intervals from ``low`` to ``high`` at ``x``, drawn as vertical lines with caps
-    (confidence intervals of a few values: one whisker per category, not a band)."""
-
-    label: str
-    x: Sequence[float]
-    low: Sequence[float]
-    high: Sequence[float]
-
-    def __post_init__(self) -> None:
-        for name in ("x", "low", "high"):
-            object.__setattr__(self, name, _floats(getattr(self, name)))
-        if not len(self.x) == len(self.low) == len(self.high):
-            raise ValueError(f"whiskers {self.label!r} need as many low and high values as x values")
+class Whiskers(_Ranges):
+    """Intervals from ``low`` to ``high`` at each ``x``, drawn as vertical lines with caps
+    (confidence intervals of a few values, one per category, where a band would join them)."""
 
 
 @dataclasses.dataclass(frozen=True)
