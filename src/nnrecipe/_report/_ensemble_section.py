@@ -18,14 +18,13 @@ from .._core._errors import CheckpointError
 from .._ensemble._render_text import gain_format, value_format
 from .._ensemble._result import ENSEMBLE_FILE, EnsembleResult, Method, MethodResult
 from .._ensemble._scores import higher_is_better
-from ._chart import Chart, Line, Mark, Points, Whiskers
-from ._downsample import MAX_LINE_POINTS, envelope
+from ._chart import Chart
+from ._ensemble_charts import METHODS, methods_chart, trajectory_chart
 from ._section import Headline, Section
 
 __all__ = ["EnsembleSection", "MemberRow", "MethodRow", "ensemble_section", "read_ensemble"]
 
 MAX_MEMBER_ROWS = 40  # members listed: every one with a weight, then the best others by validation
-_METHODS: tuple[Method, ...] = ("single", "average", "greedy")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,16 +134,15 @@ def ensemble_section(result: EnsembleResult, *, title: str | None = None, source
     """
     _check(result)
     r, m = result, result.metric
-    rows = tuple(_method_row(r, name) for name in _METHODS)
-    trajectory = tuple((s.size, s.value) for s in r.trajectory)
+    rows = tuple(_method_row(r, name) for name in METHODS)
     notes = _notes(r, rows)
     members = _members(r, notes, folder)
-    charts = (_trajectory_chart(r, trajectory, notes), _methods_chart(r, rows))
+    charts = (trajectory_chart(r, notes), methods_chart(r))
     return EnsembleSection(
-        title=title or f"Ensemble: {', '.join(r.sources)}", source=source, metric=m, higher_is_better=higher_is_better(m), members=members, methods=rows,
-        trajectory=trajectory, best_size=r.best_size, val_size=r.val_size, test_size=r.test_size,
-        confidence=r.options.confidence, resamples=r.options.resamples, facts=_facts(r), charts=charts,
-        findings=tuple(_findings(r, rows)), notes=tuple(notes),
+        title=title or f"Ensemble: {', '.join(r.sources)}", source=source, metric=m, higher_is_better=higher_is_better(m),
+        members=members, methods=rows, trajectory=tuple((s.size, s.value) for s in r.trajectory), best_size=r.best_size,
+        val_size=r.val_size, test_size=r.test_size, confidence=r.options.confidence, resamples=r.options.resamples,
+        facts=_facts(r), charts=charts, findings=tuple(_findings(r, rows)), notes=tuple(notes),
     )
 
 
@@ -166,15 +164,18 @@ def read_ensemble(path: Path) -> EnsembleSection:
 def _check(r: EnsembleResult) -> None:
     n = len(r.members)
     problems = [f"the {name} weights have {len(r.method(name).weights)} entries for {n} members"
-                for name in _METHODS if len(r.method(name).weights) != n]
+                for name in METHODS if len(r.method(name).weights) != n]
     if n == 0:
         problems.append("it has no member")
     if not 1 <= r.best_size <= len(r.trajectory):
         problems.append(f"the kept size {r.best_size} is outside its trajectory of {len(r.trajectory)} steps")
-    for name in _METHODS:
+    for name in METHODS:
         method = r.method(name)
         if r.metric not in method.val or (method.test is not None and r.metric not in method.test):
             problems.append(f"the {name} method has no {r.metric} value")
+    lacking = [x.label for x in r.members if r.metric not in x.val]
+    if lacking:
+        problems.append(f"members {lacking[:3]} have no validation {r.metric}")
     if any(not 0 <= s.added < n for s in r.trajectory):
         problems.append("its trajectory adds members it does not have")
     if not problems and not r.single.used:
@@ -200,9 +201,11 @@ def _method_row(r: EnsembleResult, name: Method) -> MethodRow:
 def _members(r: EnsembleResult, notes: list[str], folder: Path | None) -> tuple[MemberRow, ...]:
     m = r.metric
     sign = -1.0 if higher_is_better(m) else 1.0
-    order = sorted(range(len(r.members)), key=lambda i: (sign * r.members[i].val.get(m, float("nan")), i))
+    order = sorted(range(len(r.members)), key=lambda i: (sign * r.members[i].val[m], i))
     weighted = [i for i in order if r.greedy.weights[i] > 0 or r.average.weights[i] > 0]
-    shown = weighted + [i for i in order if i not in set(weighted)][: max(0, MAX_MEMBER_ROWS - len(weighted))]
+    chosen = set(weighted)
+    others = [i for i in order if i not in chosen]
+    shown = weighted + others[: max(0, MAX_MEMBER_ROWS - len(weighted))]
     shown.sort(key=order.index)
     if len(shown) < len(order):
         notes.append(f"{len(order) - len(shown)} of {len(order)} members have no weight in either ensemble and are not listed")
@@ -210,8 +213,8 @@ def _members(r: EnsembleResult, notes: list[str], folder: Path | None) -> tuple[
     for step in r.trajectory[: r.best_size]:
         picks[step.added] += 1
     return tuple(
-        MemberRow(r.members[i].label, _shown(r.members[i].run_dir, folder), r.members[i].val.get(m, float("nan")), r.greedy.weights[i],
-                  picks[i], r.average.weights[i])
+        MemberRow(r.members[i].label, _shown(r.members[i].run_dir, folder), r.members[i].val[m], r.greedy.weights[i], picks[i],
+                  r.average.weights[i])
         for i in shown
     )
 
@@ -252,8 +255,8 @@ def _notes(r: EnsembleResult, rows: Sequence[MethodRow]) -> list[str]:
         low, high = r.greedy.interval
         if low <= 0 <= high or high < 0:
             notes.append(f"greedy overfits validation: it gains {g(val_gain)} on validation, but its test gain's interval "
-                         f"{'includes 0' if high >= 0 else 'lies below 0'} ({_interval(r, r.greedy)}); the gain on validation "
-                         f"is partly the {r.val_size} validation examples it was selected on")
+                         f"{'includes 0' if high >= 0 else 'lies below 0'} ({_interval(r, r.greedy)}): its validation gain was "
+                         f"measured on the {r.val_size:,} examples it was selected on")
     if r.best_size == 1:
         notes.append("greedy kept the best single model alone: no addition improved validation")
     elif r.best_size == len(r.trajectory) and len(r.trajectory) > 1:
@@ -279,40 +282,3 @@ def _facts(r: EnsembleResult) -> tuple[tuple[str, str], ...]:
                              f"{r.options.resamples:,} resamples, seed {r.options.seed}")),
         ("made", f"{r.created} from {', '.join(r.sources)}; selection took {r.seconds:.3f} s"),
     )
-
-
-def _trajectory_chart(r: EnsembleResult, trajectory: Sequence[tuple[int, float]], notes: list[str]) -> Chart:
-    m, fmt = r.metric, value_format(r.metric)
-    x, y = envelope([s for s, _ in trajectory], [v for _, v in trajectory])
-    if len(x) < len(trajectory):
-        notes.append(f"greedy trajectory: {len(trajectory):,} steps drawn as the lowest and highest value of each of "
-                     f"{MAX_LINE_POINTS // 2} buckets")
-    kept = r.trajectory[r.best_size - 1].value
-    ring = Points(f"kept: size {r.best_size}, {fmt(kept)}", [r.best_size], [kept], marker="ring",
-                  tips=(f"kept ensemble: size {r.best_size}, validation {m} {fmt(kept)}",))
-    return Chart(f"greedy selection: validation {m} by ensemble size", "ensemble size (additions, repeats included)",
-                 f"validation {m}", lines=(Line("greedy (validation)", tuple(x), tuple(y)),), points=(ring,))
-
-
-def _methods_chart(r: EnsembleResult, rows: Sequence[MethodRow]) -> Chart:
-    m = r.metric
-    cats = ("best single", f"average of {rows[1].models}", f"greedy ({r.best_size} picks)")
-    val = Points("validation (selection saw it)", [i - 0.15 for i in range(3)], [row.val for row in rows], marker="ring", muted=True)
-    tested = [(i, row) for i, row in enumerate(rows) if row.test is not None]
-    if not tested:
-        return Chart(f"validation {m} of the three methods", "method", m, points=(val,), x_categories=cats,
-                     note="no test split: the methods cannot be compared on examples selection has not seen")
-    test = Points("test", [i + 0.15 for i, _ in tested], [row.test for _, row in tested if row.test is not None], marker="ring")
-    single = rows[0].test
-    assert single is not None  # every method has a test value when one has
-    sign = 1.0 if higher_is_better(m) else -1.0
-    # The interval is of the gain, paired with the best single model: drawn around the single model's value
-    # it reads as "where this method's test value lies relative to the best single", the comparison that matters.
-    spans = [(i, sorted((single + sign * row.interval[0], single + sign * row.interval[1]))) for i, row in tested if row.interval]
-    level = round(100 * r.options.confidence)
-    whiskers = Whiskers(f"{level}% interval of the gain over best single",
-                        [i + 0.15 for i, _ in spans], [s[0] for _, s in spans], [s[1] for _, s in spans])
-    return Chart(f"best single, average and greedy: {m} on test, with the gain's interval", "method", m, points=(val, test),
-                 whiskers=(whiskers,), x_categories=cats, y_marks=(Mark(single, "best single on test"),),
-                 note=f"A whisker is the {level}% interval of the method's test gain over the best single model, placed at the best "
-                      f"single's test value plus that interval: where it crosses the dashed line, the gain may be 0.")
