@@ -68,7 +68,7 @@ def test_the_trajectory_chart_draws_every_step_and_rings_the_point_kept():
 
 def test_the_methods_chart_puts_each_interval_around_the_best_singles_test_value():
     chart = ensemble_section(ensemble_result(gain=0.03, interval=(0.01, 0.05))).charts[1]
-    assert chart.x_categories == ("best single", "average of 3", "greedy (3 picks)")
+    assert chart.x_categories == ("best single", "average of 3", "greedy (size 3)")
     validation, test = chart.points
     assert validation.y == pytest.approx((0.90, 0.91, 0.95)) and test.y == pytest.approx((0.88, 0.89, 0.91))
     (w,) = chart.whiskers
@@ -124,3 +124,12 @@ def test_a_real_ensemble_reads_back_from_its_file_as_it_was_made(tmp_path):
     greedy = from_file.method("greedy")
     assert greedy.gain is not None and greedy.interval is not None and greedy.interval[0] <= greedy.gain <= greedy.interval[1]
     assert len(from_file.trajectory) == 50 and 1 <= from_file.best_size <= 50
+
+
+def test_greedy_that_kept_the_best_single_model_alone_says_so():
+    r = ensemble_result(gain=0.0, interval=(0.0, 0.0), greedy_val=0.90)
+    r = dataclasses.replace(r, best_size=1, greedy=dataclasses.replace(r.greedy, weights=(1.0, 0.0, 0.0)))
+    s = ensemble_section(r)
+    assert s.method("greedy").name == "greedy (1 pick of 1 model)" and s.members[0].picks == 1
+    assert "greedy kept the best single model alone: no addition improved validation" in s.notes
+    assert [h.severity for h in s.headlines()] == ["info"] and "gain +0.00 pts" in s.headlines()[0].text

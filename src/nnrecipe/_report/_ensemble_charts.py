@@ -13,7 +13,7 @@ from ._downsample import MAX_LINE_POINTS, envelope
 __all__ = ["methods_chart", "trajectory_chart"]
 
 METHODS: tuple[Method, ...] = ("single", "average", "greedy")
-_SIDE = 0.15  # validation left of a method's category, test right of it
+_SIDE = 0.15  # test left of a method's category (clear of the reference line's label at the right), validation right
 
 
 def trajectory_chart(r: EnsembleResult, notes: list[str]) -> Chart:
@@ -33,18 +33,18 @@ def trajectory_chart(r: EnsembleResult, notes: list[str]) -> Chart:
 def methods_chart(r: EnsembleResult) -> Chart:
     """Best single, average and greedy: validation and test values, the test gain's interval as whiskers."""
     m = r.metric
-    cats = ("best single", f"average of {len(r.average.used)}", f"greedy ({r.best_size} picks)")
-    val = Points("validation (selection saw it)", [i - _SIDE for i in range(3)], [r.method(n).val[m] for n in METHODS],
+    cats = ("best single", f"average of {len(r.average.used)}", f"greedy (size {r.best_size})")
+    val = Points("validation (selection saw it)", [i + _SIDE for i in range(3)], [r.method(n).val[m] for n in METHODS],
                  marker="ring", muted=True)
     if r.single.test is None:
         return Chart(f"validation {m} of the three methods", "method", m, points=(val,), x_categories=cats,
                      note="no test split: the methods cannot be compared on examples selection has not seen")
     single = r.single.test[m]
-    test = Points("test", [i + _SIDE for i in range(3)], [(r.method(n).test or {}).get(m, float("nan")) for n in METHODS], marker="ring")
+    test = Points("test", [i - _SIDE for i in range(3)], [(r.method(n).test or {}).get(m, float("nan")) for n in METHODS], marker="ring")
     # The interval is of the gain, paired with the best single model: placed at the single model's value, it
     # shows where this method's test value lies relative to the best single, the comparison that matters.
     sign = 1.0 if higher_is_better(m) else -1.0
-    spans = [(i + _SIDE, sorted((single + sign * ci[0], single + sign * ci[1])))
+    spans = [(i - _SIDE, sorted((single + sign * ci[0], single + sign * ci[1])))
              for i, n in enumerate(METHODS) if (ci := r.method(n).interval) is not None]
     level = round(100 * r.options.confidence)
     whiskers = Whiskers(f"{level}% interval of the gain over best single", [x for x, _ in spans], [s[0] for _, s in spans],

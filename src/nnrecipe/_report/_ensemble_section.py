@@ -192,7 +192,7 @@ def _method_row(r: EnsembleResult, name: Method) -> MethodRow:
     elif name == "average":
         label = f"average of the best {len(method.used)}"
     else:
-        label = f"greedy ({r.best_size} picks of {len(method.used)} models)"
+        label = f"greedy ({_many(r.best_size, 'pick')} of {_many(len(method.used), 'model')})"
     test = None if method.test is None else method.test[m]
     others = tuple((k, v) for k, v in (method.test or {}).items() if k != m)
     return MethodRow(name, label, len(method.used), method.val[m], test, method.gain, method.interval, others)
@@ -236,14 +236,18 @@ def _findings(r: EnsembleResult, rows: Sequence[MethodRow]) -> list[Headline]:
     m, fmt, g = r.metric, value_format(r.metric), gain_format(r.metric)
     single, greedy = rows[0], rows[2]
     if greedy.test is None or single.test is None or r.greedy.gain is None:
-        return [Headline("info", f"greedy ensemble of {greedy.models} models: validation {m} {fmt(greedy.val)} against "
+        return [Headline("info", f"greedy ensemble of {_many(greedy.models, 'model')}: validation {m} {fmt(greedy.val)} against "
                                  f"{fmt(single.val)} for the best single model; no test split, so its gain is not measured")]
     figures = f"test {m} {fmt(greedy.test)}, best single model {fmt(single.test)}: gain {g(r.greedy.gain)} ({_interval(r, r.greedy)})"
-    out = [Headline("info", f"greedy ensemble of {greedy.models} models: {figures}")]
+    out = [Headline("info", f"greedy ensemble of {_many(greedy.models, 'model')}: {figures}")]
     if r.greedy.gain < 0:
         out.insert(0, Headline("warn", f"the saved (greedy) ensemble is worse than the best single model on test: {figures}; "
                                        f"predict with the best single model ({r.members[r.single.used[0]].label}) instead"))
     return out
+
+
+def _many(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _notes(r: EnsembleResult, rows: Sequence[MethodRow]) -> list[str]:
@@ -277,7 +281,7 @@ def _facts(r: EnsembleResult) -> tuple[tuple[str, str], ...]:
         ("examples", f"{r.val_size:,} validation, {test}"),
         ("library", f"{len(r.members)} models" + (f", {len(r.excluded)} left out" if r.excluded else "")),
         ("greedy selection", (f"{len(r.trajectory)} additions with replacement from the best {r.options.init}; kept the best point: "
-                              f"size {r.best_size}, {len(r.greedy.used)} distinct models")),
+                              f"size {r.best_size}, {_many(len(r.greedy.used), 'distinct model')}")),
         ("gain's interval", (f"{round(100 * r.options.confidence)}% paired bootstrap of the test examples, "
                              f"{r.options.resamples:,} resamples, seed {r.options.seed}")),
         ("made", f"{r.created} from {', '.join(r.sources)}; selection took {r.seconds:.3f} s"),
