@@ -156,3 +156,13 @@ def test_sections_have_typed_data_only(runs_folder):
     for s in nnrecipe.report(runs_folder).sections:
         assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, TuningSection, EnsembleSection))
         assert "<" not in s.title or SCRIPT in s.title or IMG in s.title  # names kept raw in data, escaped when drawn
+
+
+def test_a_study_whose_name_makes_no_folder_has_no_ensemble_to_look_for():
+    from nnrecipe._report._sources import Collected, _study_ensemble
+    from nnrecipe._tune._space import Param, Space
+    from nnrecipe._tune._study import Study
+
+    out = Collected()
+    _study_ensemble(Study(name="***", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),))), out)
+    assert out.ensembles == [] and out.missing == [] and out.ensemble_files == set()

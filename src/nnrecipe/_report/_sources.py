@@ -91,10 +91,10 @@ def _add(source: Source, out: Collected, storage: str | None) -> None:
             out.missing.append(Missing(f"ensemble of {', '.join(source.sources)}", str(e)))
     elif isinstance(source, Analysis):
         _tuning(lambda: source, f"tuning of study {source.study.name!r}", out)
-        _ensemble_in(study_folder(source.study.runs_dir, source.study.name), out)
+        _study_ensemble(source.study, out)
     elif isinstance(source, Study):
         _tuning(lambda: analyze(source, storage=storage), f"tuning of study {source.name!r}", out)
-        _ensemble_in(study_folder(source.runs_dir, source.name), out)
+        _study_ensemble(source, out)
     elif isinstance(source, (str, os.PathLike)):
         text = os.fspath(source)
         if text.startswith(_SCHEMES):
@@ -145,7 +145,7 @@ def _file(path: Path, out: Collected, storage: str | None) -> None:
             out.missing.append(Missing(f"tuning of study file {path}", str(e)))
             return
         _tuning(lambda: analyze(study, storage=storage), f"tuning of study file {path}", out)
-        _ensemble_in(study_folder(study.runs_dir, study.name), out)
+        _study_ensemble(study, out)
     elif path.suffix == ".journal":
         _storage(f"journal:///{path.resolve().as_posix().lstrip('/')}", out)
         _ensemble_in(path.parent, out)
@@ -166,6 +166,15 @@ def _ensemble_in(folder: Path, out: Collected) -> bool:
         return False
     _ensemble(folder / ENSEMBLE_FILE, out)
     return True
+
+
+def _study_ensemble(study: Study, out: Collected) -> None:
+    """Add the ensemble saved in the study's folder (where ``nnrecipe ensemble STUDY`` saves it)."""
+    try:
+        folder = study_folder(study.runs_dir, study.name)
+    except ValueError:  # a name with no character usable in a folder name: the study has no folder
+        return
+    _ensemble_in(folder, out)
 
 
 def _ensemble(path: Path, out: Collected) -> None:
