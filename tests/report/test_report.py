@@ -85,12 +85,13 @@ def test_a_study_without_an_ensemble_says_how_to_make_one(tmp_path):
     ('{"format": "nnrecipe.ensemble/0", "members": []}', "format 'nnrecipe.ensemble/0', expected 'nnrecipe.ensemble/1'"),
     ('{"format": "nnrecipe.ensemble/1", "members": []}', "KeyError"),
 ])
-def test_a_cut_or_old_ensemble_file_is_named_with_the_reason_and_the_rest_renders(runs_folder, text, reason):
-    (runs_folder / "ensemble.json").write_text(text)
-    r = nnrecipe.report(runs_folder)
-    assert "EnsembleSection" not in _kinds(r) and "TuningSection" in _kinds(r)
+def test_a_cut_or_old_ensemble_file_is_named_with_the_reason_and_the_rest_renders(tmp_path, text, reason):
+    write_run(tmp_path / "runs" / "a")
+    (tmp_path / "runs" / "ensemble.json").write_text(text)
+    r = nnrecipe.report(tmp_path / "runs")
+    assert _kinds(r) == ["TrainingSection"]
     (bad,) = [m for m in r.missing if m.what.startswith("ensemble")]
-    assert bad.failed and bad.what == f"ensemble {runs_folder / 'ensemble.json'}"
+    assert bad.failed and bad.what == f"ensemble {tmp_path / 'runs' / 'ensemble.json'}"
     assert reason in bad.reason and "run `nnrecipe ensemble` on its runs again" in bad.reason
     assert "1 input could not be read" in r.summary.verdict and "<html" in r.to_html()
 
