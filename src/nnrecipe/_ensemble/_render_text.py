@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ._result import EnsembleResult, MethodResult
 
-__all__ = ["render_text"]
+__all__ = ["gain_format", "render_text", "value_format"]
 
 _TRAJECTORY_SHOWN = 12
 Format = Callable[[float], str]
@@ -19,9 +19,7 @@ def render_text(result: EnsembleResult) -> str:
         >>> print(render_text(nnrecipe.ensemble("runs/mnist1d-cnn")))  # doctest: +SKIP
     """
     m, r = result.metric, result
-    pct = m == "accuracy"
-    fmt: Format = (lambda v: f"{100 * v:.2f}%") if pct else (lambda v: f"{v:.4g}")
-    gain_fmt: Format = (lambda v: f"{100 * v:+.2f} pts") if pct else (lambda v: f"{v:+.4g}")
+    fmt, gain_fmt = value_format(m), gain_format(m)
     test = "" if r.test_size is None else f", test figures on {r.test_size} examples"
     lines = [f"{len(r.members)} models with stored predictions; selection on validation {m} ({r.val_size} examples){test}"]
     if r.excluded:
@@ -44,6 +42,26 @@ def render_text(result: EnsembleResult) -> str:
     lines.append(f"greedy weights: {weights}")
     lines.append(f"selection took {r.seconds:.3f} s")
     return "\n".join(lines)
+
+
+def value_format(metric: str) -> Format:
+    """How a value of ``metric`` reads: accuracy in percent, others with four digits.
+
+    Example:
+        >>> value_format("accuracy")(0.9912), value_format("nll")(0.03125)
+        ('99.12%', '0.03125')
+    """
+    return (lambda v: f"{100 * v:.2f}%") if metric == "accuracy" else (lambda v: f"{v:.4g}")
+
+
+def gain_format(metric: str) -> Format:
+    """How a gain in ``metric`` reads, signed: accuracy in percentage points.
+
+    Example:
+        >>> gain_format("accuracy")(0.004), gain_format("mse")(-0.5)
+        ('+0.40 pts', '-0.5')
+    """
+    return (lambda v: f"{100 * v:+.2f} pts") if metric == "accuracy" else (lambda v: f"{v:+.4g}")
 
 
 def _test(method: MethodResult, fmt: Format, metric: str) -> str:
