@@ -194,7 +194,7 @@ def test_a_users_optimizer_factory_is_used_with_its_own_rates(blobs) -> None:
 
 
 def test_an_optimizer_factory_must_return_an_optimizer(blobs) -> None:
-    with pytest.raises(TypeError, match="returned list, not a torch.optim.Optimizer"):
+    with pytest.raises(ConfigError, match="returned list, not a torch.optim.Optimizer"):
         Trainer(TrainConfig(max_steps=1), optimizer=lambda params: list(params), runs_dir=None).fit(mlp(), blobs, "cross_entropy")
 
 

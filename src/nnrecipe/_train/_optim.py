@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from .._core._config import TrainConfig
+from .._core._errors import ConfigError
 
 __all__ = ["OptimizerFactory", "build_optimizer", "make_optimizer"]
 
@@ -19,7 +20,7 @@ OptimizerFactory = Callable[[Any], torch.optim.Optimizer]
 def _trainable(model: nn.Module) -> list[nn.Parameter]:
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
-        raise ValueError(
+        raise ConfigError(
             "the model has no trainable parameters (all have requires_grad=False, or layers are "
             "kept in a plain list/dict instead of nn.ModuleList/nn.ModuleDict)"
         )
@@ -33,7 +34,7 @@ def make_optimizer(config: TrainConfig, model: nn.Module, device: torch.device |
     gradients are not finite on the device, without the host waiting for it.
 
     Raises:
-        ValueError: The model has no trainable parameters.
+        ConfigError: The model has no trainable parameters.
     """
     params = _trainable(model)
     fused: dict[str, Any] = {"fused": True} if device is not None and device.type == "cuda" else {}
@@ -50,13 +51,14 @@ def build_optimizer(factory: OptimizerFactory | None, config: TrainConfig, model
     """The user's ``factory(params)`` when given, else :func:`make_optimizer`.
 
     Raises:
-        TypeError: The factory returned something that is not a ``torch.optim.Optimizer``.
+        ConfigError: The model has no trainable parameters, or the factory returned something
+            that is not a ``torch.optim.Optimizer``.
     """
     if factory is None:
         return make_optimizer(config, model, device)
     optimizer = factory(_trainable(model))
     if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(
+        raise ConfigError(
             f"the optimizer factory returned {type(optimizer).__name__}, not a torch.optim.Optimizer; "
             "pass e.g. optimizer=lambda params: torch.optim.SGD(params, lr=0.1)"
         )
