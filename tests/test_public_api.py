@@ -73,12 +73,16 @@ def test_every_type_a_public_function_or_result_holds_is_public() -> None:
             if cls.__module__.startswith("nnrecipe") and id(cls) not in public:
                 private.add(f"{owner} -> {cls.__module__}.{cls.__qualname__}")
 
+    def names_for(obj: object) -> dict[str, object]:
+        # The defining module's own names win: two modules may each have a ``Budget``.
+        return {**namespace, **vars(sys.modules[obj.__module__])}
+
     def visit(obj: object, label: str) -> None:
         if inspect.isfunction(obj):
-            check(label, typing.get_type_hints(obj, globalns=namespace).get("return"))
+            check(label, typing.get_type_hints(obj, globalns=names_for(obj)).get("return"))
         elif isinstance(obj, type):
             if dataclasses.is_dataclass(obj):
-                hints = typing.get_type_hints(obj, globalns=namespace)
+                hints = typing.get_type_hints(obj, globalns=names_for(obj))
                 for field in dataclasses.fields(obj):
                     if field.name.startswith("_"):
                         continue  # private state of a public class is not part of the surface

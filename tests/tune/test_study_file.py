@@ -34,7 +34,7 @@ def test_yaml_exponents_without_a_dot_are_numbers(write_study):
         ({"nuisance": {"a": {"hparam": "lr", "log": [1e-3, 1e-1]}, "b": {"hparam": "lr", "log": [1e-3, 1e-1]}}}, "both set 'lr'"),
         ({"scientific": {"width": {"int": [8, 64]}}}, "must list the values to compare"),
         ({"goal": {"metric": "accuracy"}}, "must be a validation value"),
-        ({"goal": {"metric": "val_loss", "direction": "max"}}, "'minimize' or 'maximize'"),
+        ({"goal": {"metric": "val_loss", "direction": "max"}}, "'minimize', 'maximize' or 'auto'"),
         ({"budget": {"trials": 0}}, "trials must be >= 1"),
         ({"sampler": {"name": "grid"}}, "is not one of"),
         ({"fixed": {"lr": 0.1}}, "both searched and `fixed:`"),

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from .._core._config import TrainConfig
 from .._core._errors import ConfigError
+from .._core._monitor import Monitor
 from ._samplers import SamplerSpec
 from ._space import Space
 
@@ -23,11 +24,22 @@ class Goal:
 
     Attributes:
         metric: A key of the trainer's validation rows (``val_loss``, ``val_accuracy``...).
-        direction: ``"minimize"`` or ``"maximize"``.
+        direction: ``"minimize"``, ``"maximize"``, or ``"auto"`` (the default): the direction
+            the metric declares, through the same :class:`~nnrecipe.metrics.Monitor` rule as
+            the callbacks and ``FitResult.best`` (losses and errors minimise, accuracies
+            maximise). After construction it is always ``"minimize"`` or ``"maximize"``.
+
+    Raises:
+        ConfigError: A metric that is not a validation value, a direction that is not one of
+            the three, or ``"auto"`` for a metric whose direction nobody declared.
+
+    Example:
+        >>> Goal(metric="val_accuracy").direction, Goal(metric="val_loss").direction
+        ('maximize', 'minimize')
     """
 
     metric: str = "val_loss"
-    direction: Direction = "minimize"
+    direction: Direction | Literal["auto"] = "auto"
 
     def __post_init__(self) -> None:
         if not self.metric.startswith("val_"):
@@ -35,8 +47,22 @@ class Goal:
                 f"goal metric={self.metric!r} must be a validation value such as 'val_loss' or "
                 f"'val_accuracy' (tuning on training or test values overfits them)"
             )
-        if self.direction not in ("minimize", "maximize"):
-            raise ConfigError(f"goal direction={self.direction!r} must be 'minimize' or 'maximize'")
+        modes = {"minimize": "min", "maximize": "max", "auto": "auto"}
+        if self.direction not in modes:
+            raise ConfigError(f"goal direction={self.direction!r} must be 'minimize', 'maximize' or 'auto'")
+        try:
+            monitor = Monitor.resolve(self.metric, modes[self.direction])  # type: ignore[arg-type]
+        except ConfigError:
+            raise ConfigError(
+                f"goal metric {self.metric!r} declares no direction; write "
+                f"goal: {{metric: {self.metric}, direction: maximize}} (or minimize)"
+            ) from None
+        object.__setattr__(self, "direction", "minimize" if monitor.mode == "min" else "maximize")
+
+    @property
+    def monitor(self) -> Monitor:
+        """The goal as the callbacks watch it (``ModelCheckpoint(monitor=..., mode=...)``)."""
+        return Monitor(self.metric, self.mode)
 
     # Every use of the direction goes through the members below (one place to adopt a
     # shared monitor's direction from).

@@ -69,7 +69,7 @@ def connect(study: Study, url: str, *, create: bool, heartbeat: int = 30, suffix
             raise ConfigError(f"study {name!r} has no trials in {url}; run `nnrecipe tune` first") from None
     else:
         # load_if_exists: workers starting together all "create" the study; one wins.
-        ostudy = optuna.create_study(study_name=name, storage=storage, direction=study.goal.direction, load_if_exists=True)
+        ostudy = optuna.create_study(study_name=name, storage=storage, direction="minimize" if study.goal.mode == "min" else "maximize", load_if_exists=True)
         if not suffix:
             store_definition(ostudy, study)
     if ostudy.direction.name.lower() != study.goal.direction:
