@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nnrecipe._audit._noise import doubt, doubts, judge_noise
+from nnrecipe._audit._noise import doubt, judge_noise
 from nnrecipe._audit._sections import BaselineFigures
 
 
@@ -37,7 +37,7 @@ def test_a_linear_model_the_neighbours_do_not_confirm_cannot_tell_however_consis
     # Clean but hard data: two fits of the same wrong boundary agree with each other.
     j = judge_noise([neighbours(0.08, 0.46), linear(0.38, 0.63, 0.49)])
     assert j.level == "unknown" and j.judge is None
-    assert "confirms 49%" in doubts(j) and "kappa 0.08" in doubts(j)
+    assert "confirms 49%" in str(doubt(j.baselines[1])) and "kappa 0.08" in str(doubt(j.baselines[0]))
 
 
 def test_no_consistent_baseline_is_unknown_never_an_error() -> None:

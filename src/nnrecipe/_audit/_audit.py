@@ -4,7 +4,8 @@ The phases, each a bounded amount of memory whatever the number of examples:
 1. read each split once (statistics, hashes, moments, targets, samples);
 2. labels, exact duplicates (hash tables), input scale and target leakage (samples);
 3. read each split again to embed it, and search neighbours (near duplicates, leakage,
-   the label baseline's votes);
+   the votes of the label baselines: the neighbours' and a linear model's, fitted on a
+   sample of train);
 4. outliers and histograms (one pass over the statistics), label errors, the pictures' examples.
 """
 

@@ -21,10 +21,10 @@ import numpy as np
 
 from ._budget import Budget
 from ._confident import Probs, ranked, user_probs
-from ._finding import Finding
+from ._finding import Finding, Severity
 from ._join import Hits
 from ._linear import LinearVote
-from ._noise import NoiseJudgement, doubts, judge_noise
+from ._noise import NoiseJudgement, doubt, judge_noise
 from ._reservoir import Reservoir
 from ._sections import LabelErrorSummary
 from ._split import RowIndex
@@ -198,16 +198,17 @@ def _verdicts(verdicts: Mapping[str, NoiseJudgement]) -> list[Finding]:
     heavy = {n: j for n, j in verdicts.items() if j.level == "heavy"}
     moderate = {n: j for n, j in verdicts.items() if j.level == "moderate"}
     unknown = {n: j for n, j in verdicts.items() if j.level == "unknown"}
-    for level, severity, opening, advice in (
+    levels: tuple[tuple[dict[str, NoiseJudgement], Severity, str, str], ...] = (
         (heavy, "error", "heavy label noise", "Fix the labelling before training: relabel, or review the `label_errors` examples first."),
         (moderate, "warn", "label noise", "Review the `label_errors` examples and relabel those that are wrong."),
-    ):
+    )
+    for level, severity, opening, advice in levels:
         if level:
             rates = ", ".join(f"{n} about {j.estimate:.0%}" for n, j in level.items())
             judges = sorted({j.baselines[0].method for j in level.values()})
             findings.append(
                 Finding(
-                    "label_noise", severity,  # type: ignore[arg-type]
+                    "label_noise", severity,
                     f"{opening}: an estimated {rates} of labels are wrong. That share of labels differs from "
                     f"the most confident out-of-sample predictions of a baseline that recovers the classes on "
                     f"this data ({'; '.join(judges)}). {advice}",
@@ -215,12 +216,15 @@ def _verdicts(verdicts: Mapping[str, NoiseJudgement]) -> list[Finding]:
                 )
             )
     if unknown:
-        why = "; ".join(f"{n}: {doubts(j)}" for n, j in unknown.items())
+        first, judged = next(iter(unknown.items()))
+        reasons = "; ".join(f"the {f.method}: {doubt(f)}" for f in judged.baselines)
+        shares = ", ".join(f"{j.estimate:.0%} on {n}" for n, j in unknown.items() if np.isfinite(j.estimate))
         findings.append(
             Finding(
                 "label_errors_skipped", "info",
-                f"no baseline can tell wrong labels from hard examples here ({why}), so a label that disagrees "
-                "with them says little about the label. Pass pred_probs from a trained model (out-of-sample) "
+                f"no baseline can tell wrong labels from hard examples on {', '.join(unknown)} ({first}: {reasons}). "
+                f"Labels differ from the best baseline's most confident predictions ({shares or 'none made'}), which "
+                "hard data explains as well as wrong labels. Pass pred_probs from a trained model (out-of-sample) "
                 "to rank label errors.",
                 details={n: details[n] for n in unknown},
             )

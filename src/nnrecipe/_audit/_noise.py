@@ -44,7 +44,7 @@ from typing import Literal
 from ._sections import BaselineFigures
 from ._votes import NeighbourVote
 
-__all__ = ["NoiseJudgement", "doubt", "doubts", "judge_noise"]
+__all__ = ["NoiseJudgement", "doubt", "judge_noise"]
 
 _CONSISTENT = 0.35
 _CORROBORATED = 0.8
@@ -80,14 +80,6 @@ def doubt(f: BaselineFigures) -> str | None:
         share = "no" if f.corroboration is None else f"{f.corroboration:.0%}"
         return f"the neighbour vote confirms {share} of its confident predictions"
     return None
-
-
-def doubts(j: NoiseJudgement) -> str:
-    """Every baseline's doubt, and how far labels agree with the best one's confident predictions."""
-    parts = [f"the {f.method}: {doubt(f) or 'can tell'}" for f in j.baselines]
-    if math.isfinite(j.estimate):
-        parts.append(f"labels differ from {j.estimate:.0%} of the most confident predictions")
-    return ", ".join(parts)
 
 
 def judge_noise(figures: Sequence[BaselineFigures]) -> NoiseJudgement:
