@@ -150,3 +150,13 @@ def test_logits_or_a_wrong_shape_instead_of_probabilities_are_refused(digits: tu
         audit((X, y), pred_probs={"train": logits})
     with pytest.raises(DataError, match=r"expected \(examples in train, 10\)"):
         audit((X, y), pred_probs={"train": np.full((len(y), 3), 1 / 3)})
+
+
+def test_with_a_feature_function_the_baselines_judge_its_embeddings() -> None:
+    X, y = _linear_classes()
+    rng = np.random.default_rng(3)
+    lift = rng.normal(size=(16, 24)).astype(np.float32)  # a wider embedding, linear in the inputs
+    report = audit((X, _replaced(y, 0.4, 4)), features=lambda x: x @ lift)
+    found = report.find("label_noise")
+    assert found is not None and found.severity == "error"
+    assert report.summary.neighbors.representation_dim == 24  # type: ignore[union-attr]

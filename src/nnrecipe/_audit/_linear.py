@@ -100,7 +100,8 @@ class LinearVote(Baseline):
     def votes(self, hits: Hits) -> Votes:
         if hits.vectors is None:
             raise ValueError("the linear baseline needs the queries' vectors; the join must report them")
-        X = (hits.vectors.astype(np.float64) - self._mean) / self._scale
+        # A vector a user's feature function left non-finite sits at the mean.
+        X = np.nan_to_num((hits.vectors.astype(np.float64) - self._mean) / self._scale, posinf=0.0, neginf=0.0)
         fold = _folds(hits.rows, self.seed)
         pa = np.empty((len(X), self.num_classes))
         pb = np.empty_like(pa)
@@ -108,7 +109,10 @@ class LinearVote(Baseline):
             at = np.flatnonzero(fold == f)
             pa[at] = self._probs((f + 1) % _FOLDS, X[at])
             pb[at] = self._probs((f + 3) % _FOLDS, X[at])
-        return Votes(probs=(pa + pb) / 2, a=pa.argmax(1), b=pb.argmax(1))
+        a, b = pa.argmax(1), pb.argmax(1)
+        pa += pb
+        pa /= 2
+        return Votes(probs=pa, a=a, b=b)
 
     def _probs(self, j: int, X: np.ndarray) -> np.ndarray:
         seen, coef, intercept = self._models[j]

@@ -67,7 +67,8 @@ class BaselineTally:
         self.marg_a += np.bincount(votes.a[both], minlength=self.num_classes)
         self.marg_b += np.bincount(votes.b[both], minlength=self.num_classes)
         predicted = votes.probs.argmax(1)
-        at = np.minimum((votes.probs.max(1) * _BINS).astype(np.int64), _BINS - 1)
+        confidence = np.nan_to_num(votes.probs.max(1), nan=0.0).clip(0.0, 1.0)
+        at = np.minimum((confidence * _BINS).astype(np.int64), _BINS - 1)
         self.bins[0] += np.bincount(at, minlength=_BINS)
         self.bins[1] += np.bincount(at, weights=predicted == labels, minlength=_BINS).astype(np.int64)
         if other is not None:
