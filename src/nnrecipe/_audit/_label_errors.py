@@ -77,7 +77,8 @@ class LabelVotes:
     ) -> None:
         self.classes, self.names, self.num_classes, self.baselines = classes, names, num_classes, list(baselines)
         self.tallies: dict[str, dict[str, BaselineTally]] = {}
-        self._probs: dict[tuple[str, str], tuple[Spool, Spool]] = {}
+        self._rows: dict[str, Spool] = {}  # per split, the rows voted on, in the order of...
+        self._probs: dict[tuple[str, str], Spool] = {}  # ...each baseline's probabilities
         self._budget = budget
 
     def __call__(self, hits: Hits) -> None:
@@ -87,28 +88,23 @@ class LabelVotes:
         labels = self.classes[name][hits.rows]
         ok = labels >= 0
         vectors = None if hits.vectors is None else hits.vectors[ok]
-        mine = Hits(hits.tag, hits.rows[ok], hits.ids[ok], hits.dist[ok], vectors=vectors)
-        votes = {b.name: b.votes(mine) for b in self.baselines}
+        queries = Hits(hits.tag, hits.rows[ok], hits.ids[ok], hits.dist[ok], vectors=vectors)
+        votes = {b.name: b.votes(queries) for b in self.baselines}
         # Corroboration: the neighbour vote's class where another baseline is confident.
         neighbours = votes[NeighbourVote.name].probs.argmax(1) if NeighbourVote.name in votes else None
         tallies = self.tallies.setdefault(name, {})
+        self._spool(self._rows, name, name, np.int64, 0).append(queries.rows)
         for b, v in votes.items():
             other = None if b == NeighbourVote.name else neighbours
             tallies.setdefault(b, BaselineTally(self.num_classes)).add(v, labels[ok], other)
-            rows_t, probs_t = self._spools(name, b)
-            rows_t.append(mine.rows)
-            probs_t.append(v.probs)
+            self._spool(self._probs, (name, b), name, np.float32, self.num_classes).append(v.probs)
 
-    def _spools(self, split: str, baseline: str) -> tuple[Spool, Spool]:
-        key = (split, baseline)
-        if key not in self._probs:
-            share = self._budget.share(0.1 / len(self.baselines))
+    def _spool(self, tables: dict[Any, Spool], key: Any, split: str, dtype: Any, width: int) -> Spool:
+        if key not in tables:
             n = int((self.classes[split] >= 0).sum())
-            self._probs[key] = (
-                Spool(self._budget, np.int64, 0, limit=share, name=f"vote-rows-{split}-{baseline}", expected=n),
-                Spool(self._budget, np.float32, self.num_classes, limit=share, name=f"vote-probs-{split}-{baseline}", expected=n),
-            )
-        return self._probs[key]
+            share = self._budget.share(0.1 / (1 + len(self.baselines)))
+            tables[key] = Spool(self._budget, dtype, width, limit=share, name=f"votes-{'-'.join(map(str, key))}", expected=n)
+        return tables[key]
 
     def judge(self, split: str) -> NoiseJudgement:
         """The verdict on one split's labels from every baseline's figures."""
@@ -117,7 +113,7 @@ class LabelVotes:
 
     def table(self, split: str, baseline: str) -> Probs:
         """One baseline's probabilities on one split."""
-        rows_t, probs_t = self._probs[(split, baseline)]
+        rows_t, probs_t = self._rows[split], self._probs[(split, baseline)]
 
         def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
             for (_, r), (_, p) in zip(rows_t.chunks(1 << 16), probs_t.chunks(1 << 16)):
@@ -126,9 +122,8 @@ class LabelVotes:
         return Probs(chunks, small=not probs_t.on_disk)
 
     def close(self) -> None:
-        for spools in self._probs.values():
-            for sp in spools:
-                sp.close()
+        for sp in (*self._rows.values(), *self._probs.values()):
+            sp.close()
 
 
 def judge_labels(
