@@ -5,11 +5,11 @@ trainer and Keras-style callbacks, and tune the way the Deep Learning Tuning Pla
 
 The top level holds what a user calls: the stage functions (:func:`audit`, :func:`check`,
 :func:`fit`, :func:`fit_experiment`, :func:`evaluate`, :func:`tune`, :func:`adopt`,
-:func:`analyze`, :func:`report`), the objects they take (:class:`Experiment`, :class:`TrainConfig`,
+:func:`analyze`, :func:`ensemble`, :func:`report`), the objects they take (:class:`Experiment`, :class:`TrainConfig`,
 :class:`Trainer`, :class:`Study`), every type they return, and the errors. Plumbing lives
 in small namespaces: :mod:`nnrecipe.callbacks`, :mod:`nnrecipe.data`, :mod:`nnrecipe.losses`,
 :mod:`nnrecipe.metrics`, :mod:`nnrecipe.models`, :mod:`nnrecipe.datasets`,
-:mod:`nnrecipe.runs`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.checking`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
+:mod:`nnrecipe.runs`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.ensembling`, :mod:`nnrecipe.checking`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
 
 Names are imported on first use (PEP 562), so ``import nnrecipe`` and ``nnrecipe --help``
 do not pay for torch, Optuna or matplotlib until something needs them.
@@ -62,8 +62,12 @@ _EXPORTS: dict[str, str] = {
     "TuneResult": "._tune",
     "report": "._report",
     "Report": "._report",
+    "ensemble": "._ensemble",
+    "Ensemble": "._ensemble",
+    "EnsembleOptions": "._ensemble",
+    "EnsembleResult": "._ensemble",
 }
-_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning")
+_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning")
 
 # Names that used to be top-level, and the namespace that holds them now.
 _MOVED: dict[str, str] = {
@@ -78,26 +82,29 @@ __all__ = [
     "__version__",
     # the stages
     "audit", "check", "fix_last_layer_init", "fit", "fit_experiment", "evaluate", "tune", "adopt", "analyze",
-    "report",
+    "ensemble", "report",
     # what they take
     "Experiment", "load_experiment", "TrainConfig", "Trainer", "Study", "load_study", "AuditConfig", "CheckOptions",
+    "EnsembleOptions",
     # what they return
     "FitResult", "CheckReport", "CheckResult", "LastLayerFix", "AuditReport", "Finding", "Analysis", "TuneResult",
-    "Report",
+    "Report", "EnsembleResult", "Ensemble",
     # what they raise
     "NnrecipeError", "ConfigError", "DataError", "CheckpointError", "RunError",
     # the namespaces
-    "auditing", "callbacks", "data", "datasets", "demo", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning",
+    "auditing", "callbacks", "data", "datasets", "demo", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs",
+    "tuning",
 ]  # fmt: skip
 
 if TYPE_CHECKING:
-    from . import auditing, callbacks, checking, data, datasets, demo, losses, metrics, models, reporting, runs, tuning
+    from . import auditing, callbacks, checking, data, datasets, demo, ensembling, losses, metrics, models, reporting, runs, tuning
     from ._audit import AuditConfig, AuditReport, Finding, audit
     from ._checks import CheckOptions, CheckReport, CheckResult, LastLayerFix, check, fix_last_layer_init
     from ._core._config import TrainConfig
     from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError, RunError
     from ._core._evaluate import evaluate
     from ._core._experiment import Experiment, load_experiment
+    from ._ensemble import Ensemble, EnsembleOptions, EnsembleResult, ensemble
     from ._report import Report, report
     from ._train._fit import fit, fit_experiment
     from ._train._trainer import FitResult, Trainer

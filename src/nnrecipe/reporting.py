@@ -13,6 +13,7 @@ from ._report import (
     AuditSection,
     Chart,
     ChecksSection,
+    EnsembleSection,
     Headline,
     Missing,
     Section,
@@ -20,12 +21,14 @@ from ._report import (
     TuningSection,
     audit_section,
     checks_section,
+    ensemble_section,
     training_section,
     tuning_section,
 )
 from ._report._audit_section import FindingRow
-from ._report._chart import Band, Bars, Line, Mark, Points
+from ._report._chart import Band, Bars, Line, Mark, Points, Whiskers
 from ._report._checks_section import CheckRow
+from ._report._ensemble_section import MemberRow, MethodRow
 from ._report._examples import Example, ExampleRow
 from ._report._picture import Picture
 from ._report._table import Table
@@ -37,12 +40,15 @@ __all__ = [
     "Chart",
     "CheckRow",
     "ChecksSection",
+    "EnsembleSection",
     "Example",
     "ExampleRow",
     "FindingRow",
     "Headline",
     "Line",
     "Mark",
+    "MemberRow",
+    "MethodRow",
     "Missing",
     "Picture",
     "Points",
@@ -50,8 +56,10 @@ __all__ = [
     "Table",
     "TrainingSection",
     "TuningSection",
+    "Whiskers",
     "audit_section",
     "checks_section",
+    "ensemble_section",
     "training_section",
     "tuning_section",
 ]

@@ -25,12 +25,12 @@ def test_importing_nnrecipe_and_its_config_and_errors_is_light() -> None:
     assert heavy_in(code) == []
 
 
-def test_fit_and_demo_register_their_parsers_with_light_imports() -> None:
+def test_fit_demo_and_ensemble_register_their_parsers_with_light_imports() -> None:
     code = (
         "import argparse, sys\n"
-        "from nnrecipe._cli import _demo, _fit, main\n"
+        "from nnrecipe._cli import _demo, _ensemble, _fit, main\n"
         "sub = argparse.ArgumentParser(prog='nnrecipe').add_subparsers()\n"
-        "_fit.register(sub); _demo.register(sub)\n"
+        "_fit.register(sub); _demo.register(sub); _ensemble.register(sub)\n"
         "[p.format_help() for p in sub.choices.values()]\n"
         f"print(*[m for m in {HEAVY!r} if m in sys.modules])"
     )

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import optuna
 import pytest
+import torch
 import yaml
 from PIL import Image
 
 import nnrecipe
-from nnrecipe import Finding
+from nnrecipe import EnsembleOptions, EnsembleResult, Finding
 from nnrecipe.auditing import (
     AuditSummary,
     ClassLabels,
@@ -237,14 +238,76 @@ def write_study(root: Path, *, name: str = IMG, trials: int = 40, complete: bool
     return path
 
 
+def write_predictions(run: Path, right: slice, *, examples: int = 200, seed: int = 0) -> Path:
+    """Store validation and test predictions in ``run`` as a finished run does: three classes,
+    confident and right on the examples in ``right``, unsure (and often wrong) elsewhere."""
+    from nnrecipe._ensemble._outputs import OutputRule
+    from nnrecipe._ensemble._predictions import write_predictions as store
+
+    g = torch.Generator().manual_seed(seed)
+    splits = {}
+    for split in ("val", "test"):
+        y = torch.arange(examples) % 3
+        logits = torch.randn(examples, 3, generator=g)
+        logits[torch.arange(examples)[right], y[right]] += 4.0
+        splits[split] = (logits.softmax(-1), y)
+    info = {"rule": OutputRule("classification", "softmax", -1, (3,)).to_dict(), "loss": "cross_entropy", "monitor": "val_accuracy",
+            "monitor_value": None, "step": 100, "steps": 1000, "weights": "weights/best.safetensors", "weights_sha256": "0" * 64,
+            "experiment": None}
+    store(run, info, splits)
+    return run
+
+
+def write_ensemble(runs: list[Path]) -> Path:
+    """``nnrecipe ensemble`` of ``runs`` (each given predictions right on another part of the
+    examples), saved where the CLI saves it: ``ensemble.json`` in the folder they share."""
+    for k, run in enumerate(runs):
+        write_predictions(run, slice(40 * k, 40 * k + 140), seed=k)
+    result = nnrecipe.ensemble(*runs, options=EnsembleOptions(resamples=500))
+    return result.save(result.default_path())
+
+
+def ensemble_result(*, gain: float = 0.03, interval: tuple[float, float] = (0.01, 0.05), greedy_val: float = 0.95,
+                    test: bool = True, members: int = 3, metric: str = "accuracy") -> EnsembleResult:
+    """An ``EnsembleResult`` with chosen figures: the best single model scores 0.90 on validation and
+    0.88 on test, the average of all gains 0.01 on test, greedy ``gain`` with ``interval`` (in
+    ``metric``'s units, positive when better), greedy keeps 3 of 6 steps (member 0 twice, 1 once)."""
+    from nnrecipe.ensembling import Member, MethodResult, OutputRule, SelectionStep
+
+    sign = 1.0 if metric == "accuracy" else -1.0
+    other = "nll" if metric == "accuracy" else "accuracy"
+    labels = [SCRIPT, IMG, *(f"trial {i}" for i in range(2, members))]
+    vals = [0.90 - 0.01 * i * sign for i in range(members)]
+    rule = OutputRule("classification", "softmax", -1, (3,))
+    made = tuple(Member(Path("/runs") / f"run-{i}", label, "weights/best.safetensors", "0" * 64, 100, "val_accuracy", None, rule,
+                        {metric: v, other: 0.3}) for i, (label, v) in enumerate(zip(labels, vals)))
+
+    def method(name: str, weights: tuple[float, ...], val: float, g: float | None, ci: tuple[float, float] | None) -> MethodResult:
+        figures = {metric: 0.88 + sign * (g or 0.0), other: 0.3} if test else None
+        return MethodResult(name, weights, {metric: val, other: 0.3}, figures, g if test else None, ci if test else None)  # type: ignore[arg-type]
+
+    steps = [(0, 0.90), (1, greedy_val - 0.01 * sign), (0, greedy_val), (1, greedy_val - 0.005 * sign), (0, greedy_val - 0.01 * sign),
+             (1, greedy_val - 0.02 * sign)]
+    return EnsembleResult(
+        metric=metric, task="classification", classes=3, members=made, excluded=(nnrecipe.ensembling.Excluded("trial 9", "infeasible"),),  # type: ignore[arg-type]
+        single=method("single", (1.0,) + (0.0,) * (members - 1), 0.90, None, None),
+        average=method("average", (1 / members,) * members, 0.91, 0.01, (-0.01, 0.03)),
+        greedy=method("greedy", (2 / 3, 1 / 3) + (0.0,) * (members - 2), greedy_val, gain, interval),
+        trajectory=tuple(SelectionStep(k + 1, added, value) for k, (added, value) in enumerate(steps)), best_size=3,
+        val_size=500, test_size=1000 if test else None, targets_sha256={"val": "0" * 64}, options=EnsembleOptions(steps=6),
+        seconds=0.01, sources=(f"study {IMG}",), created="2026-12-01T15:00:00Z",
+    )
+
+
 @pytest.fixture
 def runs_folder(tmp_path: Path, audited: Path) -> Path:
-    """A runs folder as a project leaves it: an audit, a check, two fit runs and a study."""
+    """A runs folder as a project leaves it: an audit, a check, two fit runs, their ensemble and a study."""
     runs = tmp_path / "runs"
     write_audit(runs / "cnn-audit-20261201-140000", audited)
     write_check(runs / "cnn-check-20261201-140100")
-    write_run(runs / "cnn-20261201-140200", overfit=True, name=SCRIPT, hparams={SCRIPT: 1, IMG: "x"}, metric=SCRIPT)
-    write_run(runs / f"{IMG}-20261201-140300", decay=True)
+    fits = [write_run(runs / "cnn-20261201-140200", overfit=True, name=SCRIPT, hparams={SCRIPT: 1, IMG: "x"}, metric=SCRIPT),
+            write_run(runs / f"{IMG}-20261201-140300", decay=True)]
+    write_ensemble(fits)
     write_study(tmp_path)
     return runs
 

@@ -102,8 +102,12 @@ def test_every_section_renders_offline_with_a_clean_console(browser, runs_folder
     path = nnrecipe.report(runs_folder, _audit_in_memory()).write(tmp_path / "report.html")
     seen = open_page(browser, path)
     kinds = assert_clean_and_complete(seen, "full", artifacts)
-    assert kinds == ["summary", "AuditSection", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
+    assert kinds == ["summary", "AuditSection", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection",
+                     "EnsembleSection"]
     assert seen.page.locator("figure.example svg.spark").count() == 3 * 6 + 8
+    ensemble = seen.page.locator("section[data-section=EnsembleSection]")
+    assert ensemble.locator("figure.chart svg").count() == 2 and ensemble.locator("table.rows tbody tr").count() == 3 + 2
+    assert "interval of the gain over best single" in " ".join(ensemble.locator("svg").nth(1).locator("text").all_text_contents())
     body = seen.page.inner_text("body")
     assert "What is wrong" in body.split("Audit:")[0]  # the summary comes first
     assert "prediction dynamics" in seen.page.inner_text("#summary")
@@ -118,7 +122,7 @@ def test_hostile_names_show_as_text_and_never_run(browser, runs_folder, tmp_path
     assert seen.dialogs == []
     body = page.inner_text("body")
     # As class names (audit), check names, run names, hyperparameter names, study names, metrics.
-    for where in ("AuditSection", "ChecksSection", "TrainingSection", "TuningSection"):
+    for where in ("AuditSection", "ChecksSection", "TrainingSection", "TuningSection", "EnsembleSection"):
         text = page.locator(f"section[data-section={where}]").first.inner_text()
         assert SCRIPT in text or IMG in text, f"the hostile name is not visible as text in {where}"
     assert f"Tuning: {IMG}" in body and f"Training: {IMG}-20261201-140300" in body
@@ -134,6 +138,7 @@ def test_bad_input_still_renders_what_it_can_and_names_the_rest(browser, tmp_pat
     (bad / "result.json").write_text('{"final": ')
     (runs / "old").mkdir()
     (runs / "old" / "check.json").write_text(json.dumps({"results": [{"status": "pass"}]}))
+    (runs / "ensemble.json").write_text(json.dumps({"format": "nnrecipe.ensemble/0"}))
     study = write_study(tmp_path / "s", trials=2, complete=False)
     path = nnrecipe.report(runs, study, tmp_path / "nowhere").write(tmp_path / "report.html")
     seen = open_page(browser, path)
@@ -144,6 +149,7 @@ def test_bad_input_still_renders_what_it_can_and_names_the_rest(browser, tmp_pat
     assert any("old" in m and "checks" in m for m in missing)
     assert any("no finished trials" in m for m in missing)
     assert any("does not exist" in m for m in missing)
+    assert any("ensemble.json" in m and "nnrecipe.ensemble/0" in m for m in missing)
     seen.page.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 
@@ -9,11 +10,17 @@ import pytest
 
 import nnrecipe
 from nnrecipe import analyze
-from nnrecipe._report import AuditSection, ChecksSection, TrainingSection, TuningSection
+from nnrecipe._report import (
+    AuditSection,
+    ChecksSection,
+    EnsembleSection,
+    TrainingSection,
+    TuningSection,
+)
 from nnrecipe._report._sources import MAX_RUNS
 from nnrecipe._tune._storage import study_folder
 
-from .conftest import IMG, SCRIPT, write_run, write_study
+from .conftest import IMG, SCRIPT, ensemble_result, write_run, write_study
 
 
 def _kinds(report):
@@ -22,9 +29,8 @@ def _kinds(report):
 
 def test_a_runs_folder_gives_every_section_in_the_recipes_order(runs_folder):
     r = nnrecipe.report(runs_folder)
-    assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection"]
-    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
-                                           "ensemble"]
+    assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection", "EnsembleSection"]
+    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)"]
     verdict = r.summary
     assert verdict.worst == "error" and verdict.items[0].headline.severity == "error"
 
@@ -49,18 +55,62 @@ def test_results_in_memory_give_their_sections(tmp_path):
     analysis = analyze(write_study(tmp_path))
     audit = nnrecipe.AuditReport([nnrecipe.Finding("x", "warn", "m")])
     checks = nnrecipe.CheckReport([nnrecipe.CheckResult(name="c", status="pass", measured="m", expected="e")])
-    r = nnrecipe.report(analysis, checks, audit)
-    assert [type(s) for s in r.sections] == [AuditSection, ChecksSection, TuningSection]
-    assert r.sources == ("Analysis", "CheckReport", "AuditReport")
+    r = nnrecipe.report(ensemble_result(), analysis, checks, audit)
+    assert [type(s) for s in r.sections] == [AuditSection, ChecksSection, TuningSection, EnsembleSection]
+    assert r.sources == ("EnsembleResult", "Analysis", "CheckReport", "AuditReport")
+    assert r.sections[-1].title == f"Ensemble: study {IMG}"
+
+
+def test_an_ensemble_json_is_found_in_a_study_folder_next_to_a_study_file_and_named_directly(tmp_path):
+    study = write_study(tmp_path)
+    folder = study_folder(tmp_path / "runs", IMG)
+    saved = ensemble_result().save(folder / "ensemble.json")
+    other = ensemble_result(gain=-0.01).save(tmp_path / "mine.json")
+    for source in (folder, folder / "study.journal", study, tmp_path / "runs", saved, analyze(study)):
+        r = nnrecipe.report(source)
+        assert _kinds(r)[-1] == "EnsembleSection" and r.sections[-1].title == f"Ensemble: {folder.name}", source
+        assert not any(m.what == "ensemble" for m in r.missing)
+    r = nnrecipe.report(other, study, tmp_path / "runs", saved)  # the same file found three ways is one section
+    assert [s.title for s in r.sections if isinstance(s, EnsembleSection)] == ["Ensemble: mine.json", f"Ensemble: {folder.name}"]
+
+
+def test_a_study_without_an_ensemble_says_how_to_make_one(tmp_path):
+    r = nnrecipe.report(write_study(tmp_path))
+    (absent,) = [m for m in r.missing if m.what == "ensemble"]
+    assert "nnrecipe ensemble STUDY" in absent.reason and not absent.failed
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('{"format": "nnrecipe.ensemble/1", "metric": ', "JSONDecodeError"),
+    ('{"format": "nnrecipe.ensemble/0", "members": []}', "format 'nnrecipe.ensemble/0', expected 'nnrecipe.ensemble/1'"),
+    ('{"format": "nnrecipe.ensemble/1", "members": []}', "KeyError"),
+])
+def test_a_cut_or_old_ensemble_file_is_named_with_the_reason_and_the_rest_renders(tmp_path, text, reason):
+    write_run(tmp_path / "runs" / "a")
+    (tmp_path / "runs" / "ensemble.json").write_text(text)
+    r = nnrecipe.report(tmp_path / "runs")
+    assert _kinds(r) == ["TrainingSection"]
+    (bad,) = [m for m in r.missing if m.what.startswith("ensemble")]
+    assert bad.failed and bad.what == f"ensemble {tmp_path / 'runs' / 'ensemble.json'}"
+    assert reason in bad.reason and "run `nnrecipe ensemble` on its runs again" in bad.reason
+    assert "1 input could not be read" in r.summary.verdict and "<html" in r.to_html()
+
+
+def test_an_ensemble_that_contradicts_itself_is_named_too(tmp_path):
+    r = ensemble_result()
+    path = dataclasses.replace(r, best_size=40).save(tmp_path / "ensemble.json")
+    report = nnrecipe.report(path, write_run(tmp_path / "run"))
+    assert _kinds(report) == ["TrainingSection"]
+    assert "kept size 40 is outside its trajectory" in report.missing[0].reason
 
 
 def test_a_corrupted_run_is_named_and_the_other_sections_still_build(runs_folder):
     (runs_folder / "cnn-20261201-140200" / "config.json").write_text('{"hparams": {"lr": 0.1')
     (runs_folder / "cnn-check-20261201-140100" / "check.json").write_text(json.dumps({"results": [{"name": "x"}]}))
     r = nnrecipe.report(runs_folder)
-    assert _kinds(r) == ["AuditSection", "TrainingSection", "TuningSection"]
+    assert _kinds(r) == ["AuditSection", "TrainingSection", "TuningSection", "EnsembleSection"]
     reasons = {m.what.split(" of ")[0]: m.reason for m in r.missing}
-    assert "not valid JSON" in reasons["training curves"]
+    assert "config.json is malformed" in reasons["training curves"]
     assert "status" in reasons["checks"] or "missing" in reasons["checks"]
     assert "2 inputs could not be read" in r.summary.verdict
     assert "<html" in r.to_html()
@@ -79,7 +129,7 @@ def test_a_folder_with_nothing_recognisable_and_a_missing_path(tmp_path):
     r = nnrecipe.report(tmp_path / "empty", tmp_path / "nope", tmp_path / "notes.txt")
     assert r.empty
     assert [m.reason.split(";")[0].split(":")[0] for m in r.missing] == [
-        "holds nothing to report", "does not exist", "is not a study file (.yaml, .py), a storage (.journal, .db) or a file nnrecipe writes"]
+        "holds nothing to report", "does not exist", "is not a study file (.yaml, .py), a storage (.journal, .db), an ensemble (.json) or a file nnrecipe writes"]
 
 
 def test_only_the_newest_runs_are_drawn_and_the_rest_named(tmp_path):
@@ -105,5 +155,15 @@ def test_the_page_escapes_every_name_and_loads_nothing(runs_folder, tmp_path):
 
 def test_sections_have_typed_data_only(runs_folder):
     for s in nnrecipe.report(runs_folder).sections:
-        assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, TuningSection))
+        assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, TuningSection, EnsembleSection))
         assert "<" not in s.title or SCRIPT in s.title or IMG in s.title  # names kept raw in data, escaped when drawn
+
+
+def test_a_study_whose_name_makes_no_folder_has_no_ensemble_to_look_for():
+    from nnrecipe._report._sources import Collected, _study_ensemble
+    from nnrecipe._tune._space import Param, Space
+    from nnrecipe._tune._study import Study
+
+    out = Collected()
+    _study_ensemble(Study(name="***", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),))), out)
+    assert out.ensembles == [] and out.missing == [] and out.ensemble_files == set()

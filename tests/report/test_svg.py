@@ -6,7 +6,7 @@ import itertools
 import re
 
 from nnrecipe._report._axis import fit_axis
-from nnrecipe._report._chart import Bars, Chart, Line, Points, pick_scale
+from nnrecipe._report._chart import Bars, Chart, Line, Points, Whiskers, pick_scale
 from nnrecipe._report._svg import MARKED, render_chart
 
 from .conftest import IMG, SCRIPT
@@ -64,3 +64,15 @@ def test_marked_bars_stand_apart_and_a_count_too_small_to_see_is_written_and_vis
     assert marked is not None and float(marked.group(1)) - float(marked.group(2)) >= 3  # at least 3 pixels tall
     assert re.search(rf'fill="{MARKED}" class="bar-label">1<', svg)
     assert svg.count(MARKED) == 3  # the bar, its label and its legend entry
+
+
+def test_whiskers_span_their_interval_with_caps_and_are_named_in_the_legend():
+    chart = Chart("test accuracy", "method", "accuracy", points=(Points("test", (0, 1), (0.9, 0.95), marker="ring"),),
+                  whiskers=(Whiskers("95% interval", (1,), (0.92,), (0.97,)),), x_categories=("single", "greedy"))
+    svg = render_chart(chart)
+    drawn = re.search(r'<path d="M([\d.]+) ([\d.]+)V([\d.]+)M[\d.]+ [\d.]+h12M[\d.]+ [\d.]+h12" stroke', svg)
+    assert drawn is not None and float(drawn.group(2)) - float(drawn.group(3)) > 20  # low below high, clearly tall
+    rings = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="5.5"', svg)]
+    assert float(drawn.group(3)) < min(rings) < float(drawn.group(2))  # the 0.95 ring (highest on screen) inside its whisker
+    assert ">95% interval<" in svg and chart.size == 3
+    assert Chart("t", "x", "y", whiskers=(Whiskers("w", (0,), (float("nan"),), (float("nan"),)),)).empty

@@ -1,5 +1,6 @@
 """The trainer's behaviour, one behaviour per test, on tiny problems."""
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from safetensors.torch import load_file
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -58,7 +60,7 @@ def test_schedule_is_per_step_and_logged_every_step(blobs, tmp_path: Path) -> No
     lrs = [r["lr"] for r in result.history if "lr" in r]
     assert len(lrs) == 20
     assert lrs[:5] == pytest.approx([2e-3, 4e-3, 6e-3, 8e-3, 1e-2])
-    assert lrs[-1] < 1e-3 and all(a >= b for a, b in zip(lrs[4:], lrs[5:]))
+    assert lrs[-1] < 1e-3 and all(a >= b for a, b in itertools.pairwise(lrs[4:]))
 
 
 def test_monitor_never_logged_fails_before_the_first_step(blobs) -> None:
@@ -134,12 +136,12 @@ def test_early_stopping_restores_the_best_weights(blobs) -> None:
 
 def test_retrospective_best_checkpoint(blobs, tmp_path: Path) -> None:
     result = nnrecipe.fit(mlp(), blobs, val=blobs, config=TrainConfig(epochs=5), callbacks=[ModelCheckpoint(monitor="val_accuracy", save_top_k=-1)], runs_dir=tmp_path)
-    step, value, path = best_checkpoint(result.run_dir, "val_accuracy")
+    _, value, path = best_checkpoint(result.run_dir, "val_accuracy")
     assert value == max(r["val_accuracy"] for r in result.history if "val_accuracy" in r)
     assert path is not None and path.exists()
 
 
-def test_non_finite_loss_stops_and_keeps_last_good_checkpoint(blobs, tmp_path: Path) -> None:
+def test_non_finite_loss_stops_and_every_checkpoint_holds_finite_weights(blobs, tmp_path: Path) -> None:
     X, y = blobs
 
     class Explode(nn.Module):
@@ -149,16 +151,58 @@ def test_non_finite_loss_stops_and_keeps_last_good_checkpoint(blobs, tmp_path: P
             self.calls = 0
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            self.calls += 1
+            self.calls += int(self.training)
             out = self.lin(x)
             return out * math.inf if self.training and self.calls > 25 else out
 
     cfg = TrainConfig(epochs=5, checkpoint_every=5, batch_size=32)
     result = nnrecipe.fit(Explode(), (X, y), config=cfg, runs_dir=tmp_path)
-    assert result.diverged and result.steps < 50
+    assert result.diverged and result.diverged_at == 26 and result.steps == 26 and result.weights == "last_finite"
     assert (result.run_dir / "nonfinite_batch.safetensors").exists()
-    latest = json.loads((result.run_dir / "checkpoints" / "latest.json").read_text())["checkpoint"]
-    assert int(latest.split("-")[1]) < result.steps
+    from nnrecipe._train._checkpoint import latest_checkpoint
+
+    latest = load_file(str(latest_checkpoint(result.run_dir / "checkpoints") / "model.safetensors"))
+    assert all(bool(torch.isfinite(t).all()) for t in latest.values())
+    assert json.loads((result.run_dir / "result.json").read_text())["weights"] == "last_finite"
+
+
+def test_learning_rate_is_base_times_schedule_times_scale(blobs) -> None:
+    from nnrecipe._train._schedule import lr_factor
+
+    class Halve(Callback):
+        def on_step_end(self, step, logs):
+            if step == 10:
+                self.trainer.lr_scale *= 0.5
+
+    cfg = TrainConfig(max_steps=20, batch_size=32, schedule="cosine", lr=1e-2, log_every=1)
+    result = nnrecipe.fit(mlp(), blobs, config=cfg, callbacks=[Halve()], runs_dir=None)
+    expected = [1e-2 * lr_factor("cosine", s, 20) * (0.5 if s >= 10 else 1.0) for s in range(20)]
+    assert [r["lr"] for r in result.history] == pytest.approx(expected)
+
+
+def test_a_users_optimizer_factory_is_used_with_its_own_rates(blobs) -> None:
+    made = []
+
+    def sgd(params):
+        made.append(torch.optim.SGD([{"params": list(params)[:2], "lr": 0.1}, {"params": list(params)[2:], "lr": 0.01}]))
+        return made[-1]
+
+    cfg = TrainConfig(max_steps=4, batch_size=32, schedule="linear", log_every=1)
+    result = Trainer(cfg, optimizer=sgd, runs_dir=None).fit(mlp(), blobs, "cross_entropy")
+    assert [r["lr"] for r in result.history] == pytest.approx([0.1, 0.075, 0.05, 0.025])
+    assert made[0].param_groups[1]["lr"] == pytest.approx(0.01 * 0.25)
+
+
+def test_an_optimizer_factory_must_return_an_optimizer(blobs) -> None:
+    with pytest.raises(ConfigError, match="returned list, not a torch.optim.Optimizer"):
+        Trainer(TrainConfig(max_steps=1), optimizer=lambda params: list(params), runs_dir=None).fit(mlp(), blobs, "cross_entropy")
+
+
+def test_best_and_weights_follow_the_monitor(blobs) -> None:
+    stop = EarlyStopping(monitor="val_accuracy", patience=100)
+    result = nnrecipe.fit(mlp(), blobs, val=blobs, config=TrainConfig(epochs=3), callbacks=[stop], runs_dir=None)
+    assert result.monitor == "val_accuracy" and result.weights == "best"
+    assert result.best["val_accuracy"] == max(r["val_accuracy"] for r in result.history if "val_accuracy" in r)
 
 
 def test_gradient_clipping_logs_the_norm(blobs) -> None:

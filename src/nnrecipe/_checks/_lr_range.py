@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import torch
 
 from ._base import Check
 from ._context import CheckContext
@@ -60,17 +59,15 @@ class LrRange(Check):
         lrs = [START * (END / START) ** (i / (STEPS - 1)) for i in range(STEPS)]
         smooth: list[float] = []
 
-        def sweep(step: int, loss: float, opt: torch.optim.Optimizer) -> bool:
+        def sweep(step: int, loss: float) -> bool:
             # Stop on the smoothed loss: one lucky batch must not end the sweep early.
             avg = (smooth[-1] * (1 - 0.9 ** (step - 1)) if smooth else 0.0) * 0.9 + 0.1 * loss
             smooth.append(avg / (1 - 0.9**step))
             best = min(smooth)
-            if step < len(lrs):
-                for group in opt.param_groups:
-                    group["lr"] = lrs[step]  # the next step's rate
             return step > 10 and smooth[-1] > 4 * best and smooth[-1] > best + 0.1  # diverging
 
-        run = short_run(ctx, ctx.fresh_model(), (ctx.X, ctx.y), steps=STEPS, lr=lrs[0], on_step=sweep)
+        run = short_run(ctx, ctx.fresh_model(), (ctx.X, ctx.y), steps=STEPS, on_step=sweep,
+                        lr_at=lambda step: lrs[min(step, len(lrs) - 1)])
         losses = [v for v in run.losses if math.isfinite(v)]
         used = lrs[: len(losses)]
         suggestion, smoothed, drop = suggest_lr(used, losses)

@@ -134,7 +134,7 @@ class OverfitBatch(Check):
             reach = (floor + 0.02 * max(start - floor, 0.0)) if floor is not None else -float("inf")
             seen: list[float] = []
 
-            def done(step: int, loss: float, opt: object) -> bool:
+            def done(step: int, loss: float) -> bool:
                 seen.append(loss)
                 return loss <= reach or (floor is not None and _plateau(seen, floor))
 

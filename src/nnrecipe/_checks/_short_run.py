@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
-from .._core._data import TensorData
 from .._train._trainer import Trainer
 from ..callbacks import Callback
 
@@ -20,7 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Evaluation", "RunOutcome", "TrainedRun", "evaluate", "short_run", "train_and_measure"]
 
-StepHook = Callable[[int, float, torch.optim.Optimizer], bool]
+StepHook = Callable[[int, float], bool]
+LrAt = Callable[[int], float]
 
 
 @dataclasses.dataclass
@@ -95,27 +95,36 @@ class _Guarded(nn.Module):
 
 
 class _Recorder(Callback):
-    """Records every step's loss, applies the check's step hook, stops at the time budget."""
+    """Records every step's loss, follows the check's learning rates, stops when the check's
+    step hook says so or at the time budget. It answers the loop only through
+    ``stop_training`` and ``lr_scale``, like any callback."""
 
-    def __init__(self, on_step: StepHook | None, budget: float) -> None:
-        self.on_step, self.budget = on_step, budget
+    def __init__(self, on_step: StepHook | None, budget: float, lr_at: LrAt | None) -> None:
+        self.on_step, self.budget, self.lr_at = on_step, budget, lr_at
         self.outcome = RunOutcome([])
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
         self.stop_training = False
         self.outcome = RunOutcome([])
         self.deadline = time.perf_counter() + self.budget
+        self.base = float(self.trainer.optimizer.param_groups[0]["lr"])
+        self._follow(0)
+
+    def _follow(self, step: int) -> None:
+        if self.lr_at is not None and self.base > 0:
+            self.trainer.lr_scale = self.lr_at(step) / self.base  # the next step's rate
 
     def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
         value = float(logs["loss"])
         self.outcome.losses.append(value)
-        if not math.isfinite(value):
+        if not math.isfinite(value) or float(logs.get("nonfinite", 0.0)):
             self.outcome.diverged_at = step - 1
             self.stop_training = True
-        elif self.on_step is not None and self.on_step(step, value, self.trainer.optimizer):
+        elif self.on_step is not None and self.on_step(step, value):
             self.stop_training = True
         elif time.perf_counter() > self.deadline:
             self.outcome.timed_out = self.stop_training = True
+        self._follow(step)
 
 
 def short_run(
@@ -127,60 +136,36 @@ def short_run(
     lr: float | None = None,
     batch_size: int | None = None,
     on_step: StepHook | None = None,
+    lr_at: LrAt | None = None,
 ) -> RunOutcome:
     """Train ``model`` in place for ``steps`` steps (fewer if ``on_step`` says stop).
 
-    Seeded from ``ctx.seed`` (optimizer state, data order, dropout), so two calls with equal
-    arguments give equal losses on a deterministic model. Runs on :class:`nnrecipe.Trainer`
-    with no run folder; a user's optimizer factory, which the trainer does not take (it
-    builds its optimizer from the config), runs on this module's own minimal loop instead.
+    Runs on :class:`nnrecipe.Trainer` with no run folder and the user's optimizer (their
+    factory, or the one the config names), seeded from ``ctx.seed`` (optimizer state, data
+    order, dropout), so two calls with equal arguments give equal losses on a deterministic
+    model.
+
+    Args:
+        lr: The learning rate of every step (default: the optimizer's own).
+        lr_at: The learning rate of step ``s`` (0-based), for sweeps; wins over ``lr``.
+        on_step: Called with ``(step, loss)`` after each step; returning True stops the run.
     """
     size = min(batch_size or ctx.batch_size, len(data[0]))
-    if ctx.options.optimizer is not None:
-        return _own_loop(ctx, model, data, steps=steps, lr=lr, batch_size=size, on_step=on_step)
-    recorder = _Recorder(on_step, ctx.budget)
+    recorder = _Recorder(on_step, ctx.budget, lr_at)
     config = ctx.config.replace(
-        lr=ctx.config.lr if lr is None else lr, batch_size=size, max_steps=steps, schedule="constant", warmup_steps=0,
+        batch_size=size, max_steps=steps, schedule="constant", warmup_steps=0, accumulate_steps=1,
         device=ctx.device.type if ctx.device.type in ("cpu", "cuda", "mps") else "auto",
         precision="fp32", tensorboard=False, log_every=steps, threads=torch.get_num_threads(),
-        val_every=None, checkpoint_every=None, histogram_every=None,
+        val_every=None, checkpoint_every=None, histogram_every=None, compile=False,
     )
-    trainer = Trainer(config, callbacks=[recorder], metrics=[], runs_dir=None)
+    # The context builds the optimizer on the model itself (the trainer sees it behind the
+    # guard), turning a failing factory into a clear UserCodeError.
+    trainer = Trainer(config, callbacks=[recorder], metrics=[], runs_dir=None,
+                      optimizer=lambda params: ctx.make_optimizer(model, lr))
     # The trainer's target preflight refuses targets a loss may accept (soft labels,
     # ignore_index padding); output_semantics judges targets against the loss instead.
     trainer.fit(_Guarded(model, ctx.forward), data, ctx.compute_loss, task="regression")
     return recorder.outcome
-
-
-def _own_loop(
-    ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor], *,
-    steps: int, lr: float | None, batch_size: int, on_step: StepHook | None,
-) -> RunOutcome:
-    torch.manual_seed(ctx.seed)
-    optimizer = ctx.make_optimizer(model, lr)
-    source = TensorData(data[0], data[1], name="check sample")
-    outcome = RunOutcome([])
-    deadline = time.perf_counter() + ctx.budget
-    model.train()
-    epoch = 0
-    while True:
-        for x, y in source.batches(batch_size, seed=ctx.seed, epoch=epoch, shuffle=True):
-            loss = ctx.compute_loss(ctx.forward(model, x), y)
-            value = float(loss.detach())
-            outcome.losses.append(value)
-            if not math.isfinite(value):
-                outcome.diverged_at = len(outcome.losses) - 1
-                return outcome
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            step = len(outcome.losses)
-            if step >= steps or (on_step is not None and on_step(step, value, optimizer)):
-                return outcome
-            if time.perf_counter() > deadline:
-                outcome.timed_out = True
-                return outcome
-        epoch += 1
 
 
 def evaluate(ctx: CheckContext, model: nn.Module, data: tuple[torch.Tensor, torch.Tensor]) -> Evaluation:

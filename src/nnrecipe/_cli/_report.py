@@ -14,10 +14,11 @@ __all__ = ["register", "run"]
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "report",
-        help="write one offline HTML page: what is wrong, the audit, the checks, training curves, tuning",
+        help="write one offline HTML page: what is wrong, the audit, the checks, training curves, tuning, the ensemble",
         description="Write one self-contained HTML page (it loads nothing and opens from disk) with what is "
-        "wrong first, then the audit, the checks, the training curves and the tuning analyses. Give a run "
-        "folder, a folder of runs (runs/), a study file, a study's storage URL or journal file, or several. "
+        "wrong first, then the audit, the checks, the training curves, the tuning analyses and the ensemble. "
+        "Give a run folder, a folder of runs (runs/), a study file, a study's storage URL or journal file, an "
+        "ensemble.json, or several (an ensemble.json next to the runs or a study's trials is found). "
         "Parts that cannot be read are named in the page and here; exit code 2 when nothing can be shown.",
     )
     p.add_argument("sources", nargs="+", metavar="RUN_OR_STUDY_OR_FOLDER", help="what to report on")

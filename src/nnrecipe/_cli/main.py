@@ -17,15 +17,16 @@ light imports only and imports torch and the rest inside its ``run``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from nnrecipe import CheckpointError, ConfigError, DataError, NnrecipeError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
-SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze", "report")
+SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze", "ensemble", "report")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -76,26 +77,48 @@ def exit_status(error: Exception) -> tuple[int, str]:
 
 
 class _CliHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `main` installs; replaced, not stacked, when `main` runs again."""
+    """Plain lines on whatever ``sys.stderr`` is when a record is written (never a stale,
+    closed stream), installed by `main` for the length of one command."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        del value  # always the current sys.stderr
 
 
-def _configure_logging(debug: bool) -> None:
+@contextlib.contextmanager
+def _cli_logging(debug: bool) -> Iterator[None]:
+    """Show the library's INFO lines (the model summary, resumes, early stops) as plain lines
+    while a command runs, and put the logger back as it was afterwards."""
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # The library logs what a user of the CLI wants to see (the model summary, resumes,
-    # early stops) at INFO; the CLI shows it as plain lines.
     library = logging.getLogger("nnrecipe")
-    for old in [h for h in library.handlers if isinstance(h, _CliHandler)]:
-        library.removeHandler(old)
-    handler = _CliHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    before = (library.level, library.propagate)
+    handler = _CliHandler()
     library.setLevel(logging.DEBUG if debug else logging.INFO)
     library.addHandler(handler)
     library.propagate = False
+    try:
+        yield
+    finally:
+        library.removeHandler(handler)
+        library.setLevel(before[0])
+        library.propagate = before[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # usage errors exit 2 here, from argparse
-    _configure_logging(args.debug)
+    with _cli_logging(args.debug):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -54,6 +54,11 @@ class TrainConfig:
         tensorboard: Write TensorBoard event files (scalars, histograms, hparams).
         histogram_every: Weight and gradient histograms every this many steps (``None``:
             at each validation).
+        accumulate_steps: Split each batch of ``batch_size`` examples into this many
+            micro-batches whose gradients add up before the one optimizer step (less memory,
+            the same step).
+        compile: Run the model's forward through ``torch.compile`` (falls back to eager,
+            with a warning, where compilation fails).
 
     Raises:
         ConfigError: A value of the wrong type, outside its range, or not one of the choices.
@@ -87,6 +92,8 @@ class TrainConfig:
     threads: Count | None = None
     tensorboard: bool = True
     histogram_every: Count | None = None
+    accumulate_steps: Count = 1
+    compile: bool = False
 
     def __post_init__(self) -> None:
         check_fields(self)  # types, choices and ranges, all read from the annotations above

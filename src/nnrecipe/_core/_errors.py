@@ -30,4 +30,8 @@ class CheckpointError(NnrecipeError, OSError):
 
 
 class RunError(NnrecipeError, OSError):
-    """The run failed for a reason outside the user's input: a full or read-only disk."""
+    """A run could not go on for a reason outside the user's input: a full or read-only disk.
+
+    The message names the file that could not be written and the last good checkpoint,
+    which is left intact.
+    """

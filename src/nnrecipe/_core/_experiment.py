@@ -10,10 +10,11 @@ import dataclasses
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import torch
 from torch import nn
 
 from ._config import TrainConfig, split_hparams
@@ -25,7 +26,10 @@ from ._metrics import MetricLike
 from ._task import TaskKind
 
 # ModelLike and build_model are re-exported for the modules that import them from here.
-__all__ = ["Experiment", "load_experiment", "ModelLike", "build_model"]
+__all__ = ["Experiment", "load_experiment", "ModelLike", "build_model", "Augment"]
+
+# A training-batch transform: (inputs, targets, generator) -> (inputs, targets).
+Augment = Callable[[torch.Tensor, torch.Tensor, torch.Generator], tuple[torch.Tensor, torch.Tensor]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -48,6 +52,9 @@ class Experiment:
             that is not already a portable folder name (``"a/b"``, ``"../x"``, ``"my run"``)
             is refused, with the sanitised name to use instead: two names that sanitise to
             the same folder would otherwise share run folders and parent runs.
+        augment: A batch transform ``(x, y, generator) -> (x, y)`` applied to training
+            batches only (never in validation, evaluation or the checks); its randomness
+            comes from ``generator``, seeded from (seed, step), so runs resume bit-exactly.
 
     Raises:
         ConfigError: An unusable name, model, loss, metrics or hparams, checked when the
@@ -72,6 +79,7 @@ class Experiment:
     task: TaskKind | None = None
     name: str = "experiment"
     source: str | None = None  # the file it was loaded from, recorded for `--resume`
+    augment: Augment | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or safe_name(self.name, what="experiment name") != self.name:

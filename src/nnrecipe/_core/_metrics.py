@@ -13,9 +13,10 @@ from ._errors import ConfigError
 from ._names import unknown_name
 from ._task import TaskKind
 
-__all__ = ["Metric", "MetricLike", "resolve_metrics", "default_metrics"]
+__all__ = ["NAMED_DIRECTIONS", "Direction", "Metric", "MetricLike", "default_metrics", "resolve_metrics"]
 
 MetricLike: TypeAlias = "str | Metric | Callable[[torch.Tensor, torch.Tensor], torch.Tensor]"
+Direction: TypeAlias = Literal["min", "max"]
 
 
 class Metric(abc.ABC):
@@ -23,10 +24,16 @@ class Metric(abc.ABC):
 
     Subclasses return per-batch sums from :meth:`batch_sum`; the mean over all examples is
     the metric, so the last, smaller batch weighs what it should.
+
+    Attributes:
+        name: The logged name (``val_<name>`` in validation rows).
+        direction: ``"max"`` when larger is better (accuracies), ``"min"`` when smaller is
+            better (losses, errors), ``None`` when undeclared: callbacks and best-row choices
+            that watch an undeclared metric must then be given ``mode``.
     """
 
     name: str
-    mode: Literal["min", "max"]
+    direction: Direction | None = None
 
     @abc.abstractmethod
     def batch_sum(self, out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, int]:
@@ -44,7 +51,7 @@ def _labels(out: torch.Tensor, task: TaskKind) -> torch.Tensor:
 
 
 class Accuracy(Metric):
-    mode = "max"
+    direction = "max"
 
     def __init__(self, task: TaskKind) -> None:
         self.name, self.task = "accuracy", task
@@ -56,7 +63,7 @@ class Accuracy(Metric):
 
 
 class TopK(Metric):
-    mode = "max"
+    direction = "max"
 
     def __init__(self, k: int) -> None:
         if k < 1:
@@ -71,7 +78,7 @@ class TopK(Metric):
 
 
 class _Pointwise(Metric):
-    mode = "min"
+    direction = "min"
 
     def __init__(self, name: str, fn: Callable[[torch.Tensor], torch.Tensor]) -> None:
         self.name, self.fn = name, fn
@@ -87,10 +94,21 @@ class RMSE(_Pointwise):
 
 
 class CallableMetric(Metric):
-    """A user function ``(output, target) -> scalar`` averaged over batches by batch size."""
+    """A user function ``(output, target) -> scalar`` averaged over batches by batch size.
 
-    def __init__(self, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], mode: Literal["min", "max"] = "max") -> None:
-        self.fn, self.mode = fn, mode
+    Its direction is unknown unless given: a callback watching it needs ``mode``.
+
+    Example:
+        >>> def error_rate(out, y):
+        ...     return (out.argmax(-1) != y).float().mean()
+        >>> CallableMetric(error_rate, direction="min").direction
+        'min'
+    """
+
+    def __init__(self, fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], direction: Direction | None = None) -> None:
+        if direction not in (None, "min", "max"):
+            raise ValueError(f"direction must be 'min', 'max' or None; got {direction=}")
+        self.fn, self.direction = fn, direction
         self.name = getattr(fn, "__name__", type(fn).__name__)
 
     def batch_sum(self, out: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, int]:
@@ -101,6 +119,8 @@ class CallableMetric(Metric):
 
 
 _NAMED = ("accuracy", "mse", "mae", "rmse", "top<k>")
+# The declared direction of every built-in name, for monitors resolved without a run's metrics.
+NAMED_DIRECTIONS: dict[str, Direction] = {"loss": "min", "accuracy": "max", "acc": "max", "mse": "min", "mae": "min", "rmse": "min"}
 
 
 def _named(name: str, task: TaskKind) -> Metric:

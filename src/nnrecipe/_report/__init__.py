@@ -1,14 +1,15 @@
 """One self-contained HTML report of a project: what is wrong first, then the audit, the
-checks, the training curves and the tuning analyses.
+checks, the training curves, the tuning analyses and the ensemble.
 
 Each section is computed as a frozen dataclass (``AuditSection``, ``ChecksSection``,
-``TrainingSection``, ``TuningSection``; see :mod:`._section` for how to add one) and only
+``TrainingSection``, ``TuningSection``, ``EnsembleSection``; see :mod:`._section` for how to add one) and only
 then rendered; the page inlines everything and loads nothing.
 """
 
 from ._audit_section import AuditSection, audit_section
 from ._chart import Chart
 from ._checks_section import ChecksSection, checks_section
+from ._ensemble_section import EnsembleSection, ensemble_section
 from ._report import Report, report
 from ._section import Headline, Missing, Section
 from ._training_section import TrainingSection, training_section
@@ -18,6 +19,7 @@ __all__ = [
     "AuditSection",
     "Chart",
     "ChecksSection",
+    "EnsembleSection",
     "Headline",
     "Missing",
     "Report",
@@ -26,6 +28,7 @@ __all__ = [
     "TuningSection",
     "audit_section",
     "checks_section",
+    "ensemble_section",
     "report",
     "training_section",
     "tuning_section",

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-__all__ = ["Band", "Bars", "Chart", "Line", "Mark", "Points", "Scale", "pick_scale"]
+__all__ = ["Band", "Bars", "Chart", "Line", "Mark", "Points", "Scale", "Whiskers", "pick_scale"]
 
 Scale = Literal["linear", "log"]
 LOG_SPAN = 30.0  # positive values spanning more than this ratio get a log axis
@@ -43,8 +43,8 @@ class Line:
 
 
 @dataclasses.dataclass(frozen=True)
-class Band:
-    """A shaded range between ``low`` and ``high`` (a confidence band)."""
+class _Ranges:
+    """Ranges from ``low`` to ``high`` at each ``x`` (what bands and whiskers share)."""
 
     label: str
     x: Sequence[float]
@@ -55,7 +55,12 @@ class Band:
         for name in ("x", "low", "high"):
             object.__setattr__(self, name, _floats(getattr(self, name)))
         if not len(self.x) == len(self.low) == len(self.high):
-            raise ValueError(f"band {self.label!r} needs as many low and high values as x values")
+            raise ValueError(f"{type(self).__name__} {self.label!r} needs as many low and high values as x values")
+
+
+@dataclasses.dataclass(frozen=True)
+class Band(_Ranges):
+    """A shaded range between ``low`` and ``high`` along ``x`` (a confidence band)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +114,12 @@ class Bars:
 
 
 @dataclasses.dataclass(frozen=True)
+class Whiskers(_Ranges):
+    """Intervals from ``low`` to ``high`` at each ``x``, drawn as vertical lines with caps
+    (confidence intervals of a few values, one per category, where a band would join them)."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Mark:
     """A labelled reference line across the plot: a search bound, a target loss."""
 
@@ -123,7 +134,8 @@ class Chart:
     Attributes:
         title: What the picture shows, above it.
         x_label / y_label: Axis labels, with units or "(log scale)" added by the renderer.
-        lines / bands / points / bars: What is drawn, in that order (bands below lines).
+        lines / bands / points / bars / whiskers: What is drawn (bands below lines, whiskers
+            below points).
         x_scale / y_scale: ``"linear"`` or ``"log"`` (non-positive values are left out).
         x_categories: When given, x values are positions 0..n-1 and these are their labels.
         x_range: A domain to show whatever the data (a search range), else fitted to the data.
@@ -138,6 +150,7 @@ class Chart:
     bands: tuple[Band, ...] = ()
     points: tuple[Points, ...] = ()
     bars: tuple[Bars, ...] = ()
+    whiskers: tuple[Whiskers, ...] = ()
     x_scale: Scale = "linear"
     y_scale: Scale = "linear"
     x_categories: tuple[str, ...] = ()
@@ -150,13 +163,13 @@ class Chart:
     def empty(self) -> bool:
         """Nothing finite to draw."""
         ys = [*(v for ln in self.lines for v in ln.y), *(v for p in self.points for v in p.y), *(v for b in self.bars for v in b.height)]
-        ys += [v for b in self.bands for v in (*b.low, *b.high)]
+        ys += [v for b in self.bands for v in (*b.low, *b.high)] + [v for w in self.whiskers for v in (*w.low, *w.high)]
         return not any(math.isfinite(v) for v in ys)
 
     @property
     def size(self) -> int:
         """Points drawn, all series together (what the page pays for)."""
-        series = [len(ln.x) for ln in self.lines] + [len(p.x) for p in self.points] + [len(b.x) for b in self.bands]
+        series = [len(ln.x) for ln in self.lines] + [len(p.x) for p in self.points] + [len(b.x) for b in self.bands] + [len(w.x) for w in self.whiskers]
         return sum(series) + sum(len(b.left) for b in self.bars)
 
 

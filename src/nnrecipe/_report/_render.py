@@ -10,9 +10,11 @@ from typing import Any
 
 from ._audit_section import AuditSection
 from ._checks_section import ChecksSection
+from ._ensemble_section import EnsembleSection
 from ._html import Html
 from ._render_audit import render_audit
 from ._render_checks import render_checks
+from ._render_ensemble import render_ensemble
 from ._render_training import render_training
 from ._render_tuning import render_tuning
 from ._section import Section
@@ -26,6 +28,7 @@ RENDERERS: dict[type[Section], Callable[[Any], Html]] = {
     ChecksSection: render_checks,
     TrainingSection: render_training,
     TuningSection: render_tuning,
+    EnsembleSection: render_ensemble,
 }
 
 

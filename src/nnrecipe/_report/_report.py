@@ -21,7 +21,7 @@ class Report:
 
     Attributes:
         sources: What was reported on, as given.
-        sections: In the recipe's order: audits, checks, training runs, tuning studies.
+        sections: In the recipe's order: audits, checks, training runs, tuning studies, ensembles.
         missing: Sections that could not be built, each with the reason.
         created: When (UTC).
     """
@@ -70,8 +70,9 @@ def report(*sources: Source, storage: str | None = None) -> Report:
     Args:
         sources: Any of: a run folder (training curves), an audit or check folder, a folder
             of those (``runs/``), a study file (``.yaml``/``.py``), a study's storage (URL,
-            ``.journal`` file, or its folder), an ``AuditReport``, a ``CheckReport``, an
-            ``Analysis`` or a ``Study``.
+            ``.journal`` file, or its folder), an ensemble file (``ensemble.json``; one in a
+            folder searched or next to a study's runs is found too), an ``AuditReport``, a
+            ``CheckReport``, an ``Analysis``, a ``Study`` or an ``EnsembleResult``.
         storage: Storage URL for study files (overrides theirs).
 
     Returns:

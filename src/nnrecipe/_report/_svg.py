@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 
 from ._axis import Axis, fit_axis, tick_text
-from ._chart import Band, Bars, Chart, Line, Mark, Points
+from ._chart import Band, Bars, Chart, Line, Mark, Points, Whiskers
 from ._html import Html, join, num, tag
 
 __all__ = ["PALETTE", "render_chart"]
@@ -53,6 +53,8 @@ def _legend_items(chart: Chart) -> list[tuple[str, str, str]]:
         items.append((bars.label, _bar_colour(bars, i), "bar"))
     for i, p in enumerate(chart.points):
         items.append((p.label, MUTED if p.muted else PALETTE[(i + len(chart.lines)) % len(PALETTE)], p.marker))
+    for i, w in enumerate(chart.whiskers):
+        items.append((w.label, _whisker_colour(chart, i), "whisker"))
     return [it for it in items if it[0]]
 
 
@@ -68,6 +70,8 @@ def _legend(items: list[tuple[str, str, str]], left: float, width: float) -> tup
             parts.append(tag("rect", x=num(x), y=num(y - 8), width=10, height=10, fill=colour, fill_opacity="0.6" if kind == "band" else None))
         elif kind == "cross":
             parts.append(tag("path", d=f"M{num(x + 1)} {num(y - 7)}l8 8m0 -8l-8 8", stroke=colour, stroke_width=2))
+        elif kind == "whisker":
+            parts.append(tag("path", d=f"M{num(x + 5)} {num(y - 9)}v12m-4 0h8m-8 -12h8", stroke=colour, stroke_width=1.6, fill="none"))
         elif kind == "ring":
             parts.append(tag("circle", cx=num(x + 5), cy=num(y - 3), r=4.5, fill="none", stroke=colour, stroke_width=2))
         else:
@@ -88,9 +92,9 @@ def _svg(chart: Chart) -> Html:
     bottom = 44 + (int(min(LABEL_CHARS, max(len(c) for c in cats)) * CHAR * 0.7) if rotate else 0)
     height = HEIGHT + top - 10 + (bottom - 44)
     xs: list[float] = [v for ln in chart.lines for v in ln.x] + [v for p in chart.points for v in p.x] + [v for b in chart.bands for v in b.x]
-    xs += [v for b in chart.bars for lo, w in zip(b.left, b.width) for v in (lo, lo + w)] + [m.at for m in chart.x_marks]
+    xs += [v for w in chart.whiskers for v in w.x] + [v for b in chart.bars for lo, w in zip(b.left, b.width) for v in (lo, lo + w)] + [m.at for m in chart.x_marks]
     ys: list[float] = [v for ln in chart.lines for v in ln.y] + [v for p in chart.points for v in p.y]
-    ys += [v for b in chart.bands for v in (*b.low, *b.high)] + [v for b in chart.bars for v in b.height] + [m.at for m in chart.y_marks]
+    ys += [v for b in chart.bands for v in (*b.low, *b.high)] + [v for w in chart.whiskers for v in (*w.low, *w.high)] + [v for b in chart.bars for v in b.height] + [m.at for m in chart.y_marks]
     fixed_x = (-0.5, len(cats) - 0.5) if cats else chart.x_range
     ax = fit_axis(xs, log=chart.x_scale == "log", start=left, end=WIDTH - right, fixed=fixed_x)
     ay = fit_axis(ys, log=chart.y_scale == "log", start=height - bottom, end=top, zero=bool(chart.bars))
@@ -99,6 +103,7 @@ def _svg(chart: Chart) -> Html:
         *(_band(b, ax, ay, PALETTE[i % len(PALETTE)]) for i, b in enumerate(chart.bands)),
         *(_bars(b, ax, ay, _bar_colour(b, i)) for i, b in enumerate(chart.bars)),
         *(_line(ln, ax, ay, PALETTE[i % len(PALETTE)]) for i, ln in enumerate(chart.lines)),
+        *(_whiskers(w, ax, ay, _whisker_colour(chart, i)) for i, w in enumerate(chart.whiskers)),
         *(_points(p, ax, ay, MUTED if p.muted else PALETTE[(i + len(chart.lines)) % len(PALETTE)], jitter=bool(cats))
           for i, p in enumerate(chart.points)),
         *(_mark(m, ax, ay, vertical=True) for m in chart.x_marks),
@@ -210,6 +215,19 @@ def _bars(bars: Bars, ax: Axis, ay: Axis, colour: str) -> Html:
     if not d:
         return Html("")
     return join([tag("path", d="".join(d), fill=colour, fill_opacity="0.9" if bars.marked else "0.75"), *texts])
+
+
+def _whisker_colour(chart: Chart, i: int) -> str:
+    return PALETTE[(i + len(chart.lines) + len(chart.points)) % len(PALETTE)]
+
+
+def _whiskers(w: Whiskers, ax: Axis, ay: Axis, colour: str) -> Html:
+    d = []
+    for x, low, high in zip(w.x, w.low, w.high):
+        if ax.shows(x) and ay.shows(low) and ay.shows(high):
+            px, lo, hi = ax(x), ay(low), ay(high)
+            d.append(f"M{num(px)} {num(lo)}V{num(hi)}M{num(px - 6)} {num(lo)}h12M{num(px - 6)} {num(hi)}h12")
+    return tag("path", d="".join(d), stroke=colour, stroke_width=1.8, fill="none") if d else Html("")
 
 
 def _points(p: Points, ax: Axis, ay: Axis, colour: str, *, jitter: bool) -> Html:

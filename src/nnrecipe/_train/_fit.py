@@ -13,9 +13,9 @@ from .._core._errors import ConfigError
 from .._core._experiment import Experiment
 from .._core._losses import LossLike
 from .._core._metrics import MetricLike
+from ..callbacks import Callback
 from ._runs import read_run_config
 from ._trainer import FitResult, Trainer
-from ..callbacks import Callback
 
 __all__ = ["fit", "fit_experiment"]
 
@@ -57,7 +57,9 @@ def fit_experiment(
 
     ``overrides`` is one flat dict: keys naming :class:`TrainConfig` fields configure the
     trainer, the others go to the model factory. On ``resume`` the run's recorded
-    hyperparameters are used (overrides must agree with them).
+    hyperparameters are used (overrides must agree with them). A run with a folder and a
+    validation split also stores its validation and test predictions (``predictions/``, from
+    the weights a ``ModelCheckpoint`` kept as best, else the final ones) for ``nnrecipe ensemble``.
 
     Raises:
         ConfigError: Overrides disagree with the resumed run, or the factory rejects them.
@@ -72,6 +74,14 @@ def fit_experiment(
     config, model_hp = split_hparams(hparams)
     full = {**config.to_dict(), **model_hp}
     model = experiment.build_model({k: v for k, v in hparams.items()}, seed=config.seed)
-    trainer = Trainer(config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name, parent=parent)
+    trainer = Trainer(
+        config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name,
+        parent=parent, augment=experiment.augment,
+    )
     trainer.record = {"experiment": experiment.source, "loss": str(experiment.loss) if isinstance(experiment.loss, str) else getattr(experiment.loss, "__name__", "callable")}
-    return trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)
+    result = trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)
+    # Imported here: the ensemble package imports the tuner, which imports this module.
+    from .._ensemble._store import store_fit_predictions
+
+    store_fit_predictions(result, experiment, callbacks)  # validation and test predictions, for ensembles
+    return result

@@ -10,16 +10,17 @@ import json
 import logging
 import os
 import platform
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from .._core._files import atomic_write_text, create_run_dir, utc_iso
 from .._core._errors import CheckpointError
+from .._core._files import atomic_write_text, create_run_dir, safe_name, utc_iso
 
-__all__ = ["create_run_dir", "write_run_config", "read_run_config", "config_diff", "find_parent", "read_metrics"]
+__all__ = ["config_diff", "create_run_dir", "find_parent", "read_metrics", "read_run_config", "write_run_config"]
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,25 @@ def read_run_config(run_dir: Path) -> dict[str, Any]:
             f"{run_dir} is not an nnrecipe run folder (no {CONFIG}); pass a folder under runs/ "
             "printed by `nnrecipe fit`"
         )
-    return json.loads(path.read_text())
+    try:
+        config = json.loads(path.read_text())
+    except (ValueError, RecursionError) as e:
+        raise CheckpointError(f"{path} is malformed ({type(e).__name__}: {str(e)[:200]}); it was not written by nnrecipe") from None
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path} does not hold a run's config (found {type(config).__name__})")
+    return config
 
 
 def find_parent(runs_dir: Path, name: str, exclude: Path) -> Path | None:
-    """The most recent other run of the same name in ``runs_dir``, the default parent."""
+    """The most recent other run with exactly this name in ``runs_dir``, the default parent.
+
+    Run folders are ``<safe name>-<UTC time>[-n]``; ``tiny`` never adopts ``tiny-wide``.
+    """
+    folder = re.compile(re.escape(safe_name(name, what="run name")) + r"-\d{8}-\d{6}(-\d+)?")
     candidates = [
-        p for p in runs_dir.glob(f"{name}-*") if p != exclude and (p / CONFIG).is_file()
+        p for p in runs_dir.iterdir() if p != exclude and folder.fullmatch(p.name) and (p / CONFIG).is_file()
     ]
-    return max(candidates, key=lambda p: (p / CONFIG).stat().st_mtime, default=None)
+    return max(candidates, key=lambda p: ((p / CONFIG).stat().st_mtime, p.name), default=None)
 
 
 def config_diff(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -1,8 +1,9 @@
 """The trainer: one loop, read top to bottom, with named callback calls.
 
 Everything a run needs to continue bit-exactly (weights, optimizer, RNG states, position in
-the epoch, callback states) is checkpointed at each validation and every
-``checkpoint_every`` steps; data order is a pure function of (seed, epoch).
+the epoch, the loss window, callback states) is in each resume point; data order and
+augmentation are pure functions of (seed, epoch) and (seed, step). Files are the business
+of built-in callbacks (``RunLog``, ``ResumePoints``): the loop knows nothing about them.
 """
 
 from __future__ import annotations
@@ -11,42 +12,42 @@ import contextlib
 import dataclasses
 import json
 import logging
-import math
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
 
-from ._checkpoint import atomic_write_text, latest_checkpoint, read_checkpoint
 from .._core._config import TrainConfig
-from .._core._data import DataSource, TensorData, as_source
+from .._core._data import LoaderData, as_source
 from .._core._device import choose_threads, resolve_device
-from .._core._errors import CheckpointError, ConfigError
-from .._core._evaluate import evaluate_source
-from .._core._losses import LossFn, LossLike, resolve_loss
-from .._core._metrics import Metric, MetricLike, default_metrics, resolve_metrics
-from ._optim import make_optimizer
-from ._preflight import check_targets, logged_names, summarize_or_explain
-from ._resume import epoch_batches, restore_resume_point, save_resume_point
-from .._core._rng import rng_state, seed_everything
-from ._runlog import RunLog
-from ._runs import create_run_dir, find_parent, read_metrics, read_run_config, write_run_config
+from .._core._experiment import Augment
+from .._core._files import atomic_write_text
+from .._core._losses import LossLike, resolve_loss
+from .._core._metrics import MetricLike, default_metrics, resolve_metrics
+from .._core._monitor import Monitor
+from .._core._task import TaskKind, infer_task
+from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
+from ._checkpoint import writing
+from ._optim import OptimizerFactory
+from ._preflight import (
+    check_callbacks,
+    check_settings,
+    check_split,
+    logged_directions,
+    summarize_or_explain,
+)
+from ._run import Run, RunSpec, open_run_dir, start_run
 from ._schedule import lr_factor
 from ._summary import ModelSummary
-from .._core._task import TaskKind, infer_task
-from ..callbacks import Callback, MonitorCallback, TerminateOnNaN, TrainerState
 
-__all__ = ["Trainer", "FitResult"]
+__all__ = ["FitResult", "Trainer"]
 
 log = logging.getLogger(__name__)
 
-# Epoch-end and validation checkpoints are skipped when the last one is more recent than
-# this: a crash loses at most this much work, and short epochs do not pay a write each.
-# `checkpoint_every` steps and the end of training always write one.
-CHECKPOINT_SECONDS = 30.0
+WeightsKind = Literal["final", "best", "last_finite"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,19 +55,26 @@ class FitResult:
     """What a run produced.
 
     Attributes:
-        model: The trained model (best weights restored if EarlyStopping asked for it).
+        model: The trained model; ``weights`` says which weights it holds.
+        weights: ``"final"`` (after the last step), ``"best"`` (EarlyStopping put back the
+            best validation's weights) or ``"last_finite"`` (the run diverged: the model
+            holds the weights before the first non-finite step, whose update, like any
+            later non-finite one, was never applied).
         run_dir: The run folder, or ``None`` for a run without files.
-        history: Every logged row: train rows (``step, epoch, loss, lr``) every
-            ``log_every`` steps and validation rows (``step, epoch, val_loss, val_<metric>``).
+        history: Every logged row: train rows (``step, epoch, loss, lr``; the loss is the
+            mean since the previous row) every ``log_every`` steps and validation rows
+            (``step, epoch, val_loss, val_<metric>``); ``epoch`` is the epoch in progress.
         final: The last validation row (the last train row when there is no validation).
         best: The validation row with the best monitored value, and ``best_step`` its step.
-        monitor: The name ``best`` was chosen by.
+        monitor: The name ``best`` was chosen by (the first monitoring callback's).
         steps: Optimizer steps taken; ``epochs`` completed epochs; ``seconds`` wall time.
-        stopped_early: A callback stopped the run; ``diverged``: a non-finite loss was seen.
+        stopped_early: A callback stopped the run (not a divergence).
+        diverged: A non-finite loss or gradient stopped the run; ``diverged_at`` its step.
         config: The resolved training config; ``summary`` the model summary.
     """
 
     model: nn.Module
+    weights: WeightsKind
     run_dir: Path | None
     history: list[dict[str, Any]]
     final: dict[str, Any]
@@ -78,12 +86,17 @@ class FitResult:
     seconds: float
     stopped_early: bool
     diverged: bool
+    diverged_at: int | None
     config: TrainConfig
     summary: ModelSummary | None
 
 
 class Trainer:
     """Trains a model with the recipe's defaults and Keras-style callbacks.
+
+    The learning rate of each step is ``base_lr x schedule(step) x lr_scale``: the base is
+    ``config.lr`` (or, with ``optimizer=``, each parameter group's own rate), the schedule a
+    pure function of the step, the scale what ReduceLROnPlateau lowers.
 
     Args:
         config: How to train; the recipe's defaults (Adam 3e-4, constant LR) when ``None``.
@@ -92,16 +105,21 @@ class Trainer:
             (accuracy for classification, MAE for regression).
         runs_dir: Parent folder of run folders; ``None`` writes no files at all.
         name: Prefix of the run folder's name.
-        parent: The run this one changes one thing from; by default the latest run of
-            the same name in ``runs_dir``.
+        parent: The run this one changes one thing from; by default the latest run with
+            exactly the same name in ``runs_dir``.
+        optimizer: Your own optimizer, as a factory ``params -> torch.optim.Optimizer``
+            (then ``config``'s optimizer, lr, weight_decay and momentum are not used).
+        augment: A training-batch transform ``(x, y, generator) -> (x, y)``, seeded from
+            (seed, step); never applied in validation.
 
     Example:
         >>> import torch, nnrecipe
         >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
-        >>> result = nnrecipe.Trainer(nnrecipe.TrainConfig(epochs=2), runs_dir=None).fit(
+        >>> sgd = lambda params: torch.optim.SGD(params, lr=0.05, momentum=0.9)
+        >>> result = nnrecipe.Trainer(nnrecipe.TrainConfig(epochs=2), optimizer=sgd, runs_dir=None).fit(
         ...     torch.nn.Linear(4, 2), (X, y), "cross_entropy", val=(X, y))
-        >>> result.steps
-        2
+        >>> result.steps, result.weights
+        (2, 'final')
     """
 
     def __init__(
@@ -113,6 +131,8 @@ class Trainer:
         runs_dir: str | Path | None = "runs",
         name: str = "run",
         parent: str | Path | None = None,
+        optimizer: OptimizerFactory | None = None,
+        augment: Augment | None = None,
     ) -> None:
         self.config = config or TrainConfig()
         self.callbacks = list(callbacks)
@@ -122,6 +142,7 @@ class Trainer:
         self.runs_dir = None if runs_dir is None else Path(runs_dir)
         self.name = name
         self.parent = None if parent is None else Path(parent)
+        self.optimizer, self.augment = optimizer, augment
         self.record: dict[str, Any] = {}  # extra facts for config.json (the experiment file)
 
     def fit(
@@ -137,6 +158,10 @@ class Trainer:
     ) -> FitResult:
         """Train ``model`` in place on ``train``, validating on the whole of ``val``.
 
+        Everything that can be checked is checked before the first step and before a run
+        folder is made: data shapes and labels of both splits through the model and the
+        loss, monitored names and their directions, settings against the data.
+
         Args:
             model: A fresh ``nn.Module``.
             train: ``(X, y)`` arrays or tensors, a ``Dataset`` of pairs, or a ``DataLoader``.
@@ -144,7 +169,7 @@ class Trainer:
             val: Validation data in the same forms.
             task: The task kind when it cannot be inferred.
             hparams: The flat hyperparameters to record (defaults to the config's fields).
-            resume: A run folder to continue from its latest checkpoint.
+            resume: A run folder to continue from its newest intact checkpoint.
 
         Returns:
             A :class:`FitResult`.
@@ -152,7 +177,9 @@ class Trainer:
         Raises:
             DataError: Data unusable (shapes, lengths, non-finite values, labels out of range).
             ConfigError: A callback monitors a value that is never logged, and the like.
-            CheckpointError: ``resume`` is not a run folder with a checkpoint.
+            CheckpointError: ``resume`` is not a run folder with an intact checkpoint.
+            RunError: A file could not be written (full or read-only disk); the last good
+                checkpoint is intact.
         """
         cfg = self.config
         train_src = as_source(train, name="train")
@@ -161,237 +188,82 @@ class Trainer:
         x0, y0 = train_src.head(max(2, cfg.batch_size))
         task = infer_task(y0, loss, task)
         metrics = resolve_metrics(self.metrics if self.metrics is not None else default_metrics(task), task)
-        available = logged_names(metrics, val_src is not None, cfg)
-        for cb in self.callbacks:
-            for name in cb.monitors():
-                if name not in available:
-                    raise ConfigError(
-                        f"{type(cb).__name__} monitors {name!r}, which this run never logs; "
-                        f"logged names: {sorted(available)}"
-                        + ("" if val_src is not None else " (pass val data to log val_* values)")
-                    )
+        directions = logged_directions(metrics, val_src is not None, cfg)
+        check_callbacks(self.callbacks, directions, val_src is not None)
+        check_settings(cfg, (train_src.loader.batch_size or 1) if isinstance(train_src, LoaderData) else cfg.batch_size)
         device = resolve_device(cfg.device)
-        num_params = sum(p.numel() for p in model.parameters())
         threads_before = torch.get_num_threads()
         if device.type == "cpu":
-            torch.set_num_threads(choose_threads(num_params, cfg.threads))
+            torch.set_num_threads(choose_threads(sum(p.numel() for p in model.parameters()), cfg.threads))
         try:
             model.to(device)
             summary = summarize_or_explain(model, x0[:2].to(device))
-            check_targets(model, train_src, val_src, task, device)
-            return self._run(model, train_src, val_src, loss_fn, metrics, device, summary, hparams, resume)
+            check_split(model, train_src, "train", loss_fn, task, device, augment=self.augment)
+            if val_src is not None:
+                check_split(model, val_src, "val", loss_fn, task, device, metrics=metrics)
+            spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
+            hp = dict(hparams) if hparams is not None else cfg.to_dict()
+            run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
+                                         resume=resume, hparams=hp, record=self.record)
+            run = start_run(spec, self.callbacks, run_dir=run_dir, resume=ckpt, optimizer=self.optimizer, augment=self.augment, hparams=hp)
+            start = time.perf_counter()
+            try:
+                self._loop(run)
+            finally:
+                if run.runlog is not None:
+                    with contextlib.suppress(OSError):  # a crash: keep what was written, raise the crash
+                        run.runlog.close()
+            return self._result(run, time.perf_counter() - start)
         finally:
             torch.set_num_threads(threads_before)
 
-    def _run(
-        self,
-        model: nn.Module,
-        train_src: DataSource,
-        val_src: DataSource | None,
-        loss_fn: LossFn,
-        metrics: list[Metric],
-        device: torch.device,
-        summary: ModelSummary,
-        hparams: Mapping[str, Any] | None,
-        resume: str | Path | None,
-    ) -> FitResult:
-        cfg = self.config
-        if isinstance(train_src, TensorData) and device.type != "cpu":
-            train_src = train_src.to(device)  # small in-memory sets live on the device
-        if isinstance(val_src, TensorData) and device.type != "cpu":
-            val_src = val_src.to(device)
-        steps_per_epoch = train_src.num_batches(cfg.batch_size)
-        total_steps = cfg.max_steps or cfg.epochs * steps_per_epoch
-        optimizer = make_optimizer(cfg, model)
-        scaler = torch.amp.GradScaler("cuda") if cfg.precision == "fp16" and device.type == "cuda" else None
-        amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(cfg.precision)
-        dynamic_lr = cfg.schedule != "constant" or cfg.warmup_steps > 0
-        # In-memory data already on the device needs no per-step copy call.
-        move = not (isinstance(train_src, TensorData) and train_src.X.device == device)
-        no_autocast = contextlib.nullcontext()
-        callbacks = self.callbacks
-        seed_everything(cfg.seed)
-
-        run_dir, resume_state = self._open_run_dir(model, hparams, resume, summary)
-        state = TrainerState(model, optimizer, run_dir, total_steps)
-        for cb in callbacks:
-            cb.set_trainer(state)
-        window_sum, window_n, grad_norm = 0.0, 0, None
-        epoch_rng = rng_state()
-        logs: dict[str, Any] = {}
-        for cb in callbacks:
-            cb.on_train_begin(logs)
-        if resume_state is not None:
-            window_sum, window_n, epoch_rng = restore_resume_point(resume_state, state, scaler, callbacks)
-        runlog = None if run_dir is None else RunLog(run_dir, tensorboard=cfg.tensorboard, resume_step=resume_state["step"] if resume_state else None)
-        # Rows after the checkpoint (written by the interrupted run) are dropped by RunLog.
-        history: list[dict[str, Any]] = read_metrics(run_dir) if resume_state and run_dir else []
-
-        def emit(row: dict[str, Any]) -> None:
-            history.append(row)
-            if runlog is not None:
-                runlog.row(row)
-
-        last_checkpoint = (state.step, time.monotonic())
-
-        def checkpoint(force: bool = False) -> None:
-            nonlocal last_checkpoint
-            due = force or time.monotonic() - last_checkpoint[1] >= CHECKPOINT_SECONDS
-            if run_dir is not None and state.step != last_checkpoint[0] and due:
-                save_resume_point(run_dir, state, scaler, (window_sum, window_n), epoch_rng, callbacks, cfg)
-                last_checkpoint = (state.step, time.monotonic())
-
-        def validate() -> dict[str, Any]:
-            assert val_src is not None
-            row = {"step": state.step, "epoch": state.epoch, **evaluate_source(model, val_src, loss_fn, metrics, amp_dtype=amp_dtype, prefix="val_")}
-            emit(row)
-            if runlog is not None and cfg.histogram_every is None:
-                runlog.histograms(model, state.step)
-            for cb in callbacks:
-                cb.on_validation_end(state.step, row)
-            return row
-
-        start = time.perf_counter()
-        stop = False
-        due = False
-        model.train()
-        try:
-            while state.step < total_steps and not stop:
-                for cb in callbacks:
-                    cb.on_epoch_begin(state.epoch, logs)
-                if state.batch_in_epoch == 0:
-                    epoch_rng = rng_state()  # a DataLoader's sampler draws from it: kept for resume
-                batches = epoch_batches(train_src, state, epoch_rng, cfg)
-                for x, y in batches:
-                    if move:
-                        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                    state.batch = (x, y)
-                    if dynamic_lr:
-                        lr = cfg.lr * lr_factor(cfg.schedule, state.step, total_steps, cfg.warmup_steps) * state.lr_scale
-                        for group in optimizer.param_groups:
-                            group["lr"] = lr
-                    with torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else no_autocast:
-                        loss = loss_fn(model(x), y)
-                    optimizer.zero_grad(set_to_none=True)
-                    if scaler is not None:
-                        scaler.scale(loss).backward()
-                        scaler.unscale_(optimizer)
-                    else:
-                        loss.backward()
-                    if cfg.grad_clip_norm is not None:
-                        grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip_norm))
-                    if scaler is not None:
-                        scaler.step(optimizer)
-                        scaler.update()
-                    else:
-                        optimizer.step()
-                    state.step += 1
-                    state.batch_in_epoch += 1
-                    loss_value = loss.item()
-                    window_sum += loss_value
-                    window_n += 1
-                    step_logs = {"loss": loss_value} if grad_norm is None else {"loss": loss_value, "grad_norm": grad_norm}
-                    for cb in callbacks:
-                        cb.on_step_end(state.step, step_logs)
-                    stop = any(cb.stop_training for cb in callbacks)
-                    if state.diverged:
-                        break
-                    if dynamic_lr and runlog is not None:
-                        runlog.scalar("lr", optimizer.param_groups[0]["lr"], state.step)
-                    if state.step % cfg.log_every == 0 or state.step == total_steps:
-                        row = {"step": state.step, "epoch": state.epoch, "loss": window_sum / window_n,
-                               "lr": optimizer.param_groups[0]["lr"], "time": time.perf_counter() - start}
-                        if grad_norm is not None:
-                            row["grad_norm"] = grad_norm
-                        emit(row)
-                        window_sum, window_n = 0.0, 0
-                    if runlog is not None and cfg.histogram_every and state.step % cfg.histogram_every == 0:
-                        runlog.histograms(model, state.step)
-                    end_of_epoch = state.batch_in_epoch == steps_per_epoch
-                    if val_src is not None and cfg.val_every and state.step % cfg.val_every == 0 and not end_of_epoch:
-                        validate()
-                        stop = stop or any(cb.stop_training for cb in callbacks)
-                        checkpoint()
-                    due = cfg.checkpoint_every is not None and state.step % cfg.checkpoint_every == 0
-                    if due and not end_of_epoch:  # at an epoch's end, after its validation
-                        checkpoint(force=True)
-                    if stop or state.step >= total_steps:
-                        break
-                if state.diverged:
+    def _loop(self, run: Run) -> None:
+        """The whole training story: epochs, steps, logged rows, validations, named callback calls."""
+        state, cbs, cfg = run.state, run.callbacks, self.config
+        while state.step < state.total_steps and not state.stop_training:
+            epoch = state.epoch
+            cbs.on_epoch_begin(epoch, {})
+            for batch in run.batches.epoch(state):  # the rest of this epoch, on the device, augmented
+                state.batch = batch
+                state.lr = run.step.set_lr(lr_factor(cfg.schedule, state.step, state.total_steps, cfg.warmup_steps) * state.lr_scale)
+                out = run.step(batch)  # forward, backward, finiteness guard, clipping, optimizer step
+                state.step += 1
+                state.batch_in_epoch += 1
+                run.window.add(out)  # summed on the device; read only when a row is logged
+                if state.step % cfg.log_every == 0 or state.step == state.total_steps:
+                    cbs.on_log(state.step, run.window.read(state.step, epoch, state.lr))
+                epoch_done = state.batch_in_epoch == state.steps_per_epoch
+                val_due = state.step == state.total_steps or bool(cfg.val_every and state.step % cfg.val_every == 0)
+                if run.spec.val is not None and (epoch_done or val_due):
+                    cbs.on_validation_end(state.step, run.validate())
+                if epoch_done:  # the epoch counter moves after its validation, before on_epoch_end
+                    state.epoch, state.batch_in_epoch = epoch + 1, 0
+                    cbs.on_epoch_end(epoch, run.epoch_logs())
+                cbs.on_step_end(state.step, out.logs())  # the step and everything about it is done
+                if state.stop_training or state.step >= state.total_steps:
                     break
-                if state.batch_in_epoch >= steps_per_epoch:
-                    state.epoch += 1
-                    state.batch_in_epoch = 0
-                    epoch_logs = validate() if val_src is not None else dict(step_logs)
-                    stop = stop or any(cb.stop_training for cb in callbacks)
-                    for cb in callbacks:
-                        cb.on_epoch_end(state.epoch - 1, epoch_logs)
-                    stop = stop or any(cb.stop_training for cb in callbacks)
-                    checkpoint(force=due)
-                elif state.step >= total_steps or stop:
-                    # Stopped mid-epoch: validate the final weights unless just done.
-                    if val_src is not None and not (history and "val_loss" in history[-1] and history[-1]["step"] == state.step):
-                        validate()
-            if not state.diverged:
-                checkpoint(force=True)  # the end of training: what --resume and ensembles extend
-            for cb in callbacks:
-                cb.on_train_end(logs)
-            if runlog is not None:
-                last_val: dict[str, Any] = next((r for r in reversed(history) if "val_loss" in r), {})
-                runlog.hparams(hparams if hparams is not None else cfg.to_dict(), {k: v for k, v in last_val.items() if k.startswith("val_")})
-        finally:
-            if runlog is not None:
-                runlog.close()
-        return self._result(model, run_dir, history, state, stop, time.perf_counter() - start, summary, runlog, hparams)
+        if run.spec.val is not None and run.validated_step != state.step:
+            cbs.on_validation_end(state.step, run.validate())  # a run stopped mid-epoch: its final weights
+        cbs.on_train_end({})
 
-    # -- run folder, checkpoints and resume -------------------------------------------
-
-    def _open_run_dir(
-        self, model: nn.Module, hparams: Mapping[str, Any] | None, resume: str | Path | None, summary: ModelSummary
-    ) -> tuple[Path | None, dict[str, Any] | None]:
-        if resume is not None:
-            run_dir = Path(resume)
-            if not run_dir.is_dir():
-                raise CheckpointError(f"resume folder {str(run_dir)!r} does not exist; pass a run folder printed by `nnrecipe fit`")
-            read_run_config(run_dir)
-            ckpt = latest_checkpoint(run_dir / "checkpoints")
-            if ckpt is None:
-                raise CheckpointError(f"{run_dir} has no checkpoint to resume from (it stopped before the first one); start a new run")
-            log.info("resuming %s from %s", run_dir, ckpt.name)
-            state = read_checkpoint(ckpt, model)
-            if state["config"] != self.config.to_dict():
-                changed = sorted(k for k in state["config"] if state["config"][k] != self.config.to_dict().get(k))
-                raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
-            return run_dir, state
-        if self.runs_dir is None:
-            return None, None
-        run_dir = create_run_dir(self.runs_dir, self.name)
-        parent = self.parent or find_parent(self.runs_dir, self.name, exclude=run_dir)
-        hp = dict(hparams) if hparams is not None else self.config.to_dict()
-        write_run_config(run_dir, hp, {"name": self.name, "train_config": self.config.to_dict(), **self.record}, parent)
-        (run_dir / "summary.txt").write_text(summary.to_text() + "\n")
-        # Only runs with a folder are a user's runs; short internal runs (checks) stay quiet.
-        log.info("model summary:\n%s", summary.to_text())
-        return run_dir, None
-
-    def _result(
-        self, model: nn.Module, run_dir: Path | None, history: list[dict[str, Any]], state: TrainerState,
-        stop: bool, seconds: float, summary: ModelSummary, runlog: RunLog | None, hparams: Mapping[str, Any] | None,
-    ) -> FitResult:
-        monitor = next((cb.monitor for cb in self.callbacks if isinstance(cb, MonitorCallback)), "val_loss")
-        mode = next((cb.mode for cb in self.callbacks if isinstance(cb, MonitorCallback)), "min")
-        val_rows = [r for r in history if isinstance(r.get(monitor), float) and math.isfinite(r[monitor])]
-        best = (max if mode == "max" else min)(val_rows, key=lambda r: r[monitor]) if val_rows else None
-        final = next((r for r in reversed(history) if "val_loss" in r), history[-1] if history else {})
+    def _result(self, run: Run, seconds: float) -> FitResult:
+        state, history = run.state, run.history.rows
+        watcher = next((cb for cb in self.callbacks if isinstance(cb, MonitorCallback)), None)
+        monitor = watcher.watch if watcher is not None else Monitor("val_loss", "min")
+        best = monitor.best(history)
+        final = run.history.last_validation or (history[-1] if history else {})
+        diverged_at = next((cb.bad_step for cb in self.callbacks if isinstance(cb, TerminateOnNaN) and cb.bad_step is not None), None)
+        restored = any(isinstance(cb, EarlyStopping) and cb.restored_step is not None for cb in self.callbacks)
+        weights: WeightsKind = "best" if restored else "last_finite" if diverged_at is not None else "final"
         result = FitResult(
-            model=model, run_dir=run_dir, history=history, final=final, best=best,
-            best_step=None if best is None else int(best["step"]), monitor=monitor, steps=state.step,
-            epochs=state.epoch, seconds=seconds, stopped_early=stop and not state.diverged,
-            diverged=state.diverged, config=self.config, summary=summary,
+            model=run.spec.model, weights=weights, run_dir=state.run_dir, history=history, final=final, best=best,
+            best_step=None if best is None else int(best["step"]), monitor=monitor.name, steps=state.step,
+            epochs=state.epoch, seconds=seconds, stopped_early=state.stop_training and diverged_at is None,
+            diverged=diverged_at is not None, diverged_at=diverged_at, config=self.config, summary=run.spec.summary,
         )
-        if run_dir is not None:
-            facts = {k: v for k, v in dataclasses.asdict(result).items() if k in ("final", "best", "best_step", "monitor", "steps", "epochs", "seconds", "stopped_early", "diverged")}
-            atomic_write_text(run_dir / "result.json", json.dumps(facts, indent=2))
+        if state.run_dir is not None:
+            keys = ("weights", "final", "best", "best_step", "monitor", "steps", "epochs", "seconds", "stopped_early", "diverged", "diverged_at")
+            facts = {k: getattr(result, k) for k in keys}
+            with writing(state.run_dir / "result.json"):
+                atomic_write_text(state.run_dir / "result.json", json.dumps(facts, indent=2))
         return result
-
-

@@ -14,12 +14,12 @@ from ._terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "Callback",
-    "MonitorCallback",
-    "TrainerState",
     "EarlyStopping",
     "ModelCheckpoint",
-    "best_checkpoint",
+    "MonitorCallback",
+    "ProgressBar",
     "ReduceLROnPlateau",
     "TerminateOnNaN",
-    "ProgressBar",
+    "TrainerState",
+    "best_checkpoint",
 ]

@@ -4,12 +4,14 @@ import json
 import logging
 import math
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from safetensors.torch import save_model
 
 from .._core._files import atomic_path, atomic_write_text
-from .._train._runs import read_metrics
+from .._core._monitor import ModeName, Monitor
+from .._train._checkpoint import writing
+from .._train._runs import read_metrics, read_run_config
 from ._base import MonitorCallback
 
 __all__ = ["ModelCheckpoint", "best_checkpoint"]
@@ -28,37 +30,52 @@ class ModelCheckpoint(MonitorCallback):
     kept steps with their monitored value. With ``save_top_k=-1`` every validation is
     kept, so :func:`best_checkpoint` can pick the best step afterwards for any metric.
 
+    Keras semantics for what counts as "best" (``min_delta``, ``initial_value_threshold``:
+    a value must beat it to be saved as best or kept). Deliberate differences from Keras:
+    weights are saved at validations (every epoch, or every ``val_every`` steps; Keras'
+    ``save_freq`` in batches is ``TrainConfig.val_every``), several files are kept instead of
+    one ``filepath``, and a monitor that is never logged is an error before the first step
+    (Keras warns and saves anyway). The optimizer state lives in the resume points
+    (``<run>/checkpoints``), not here.
+
     Args:
         monitor: Value that ranks checkpoints.
         mode: ``"auto"``, ``"min"`` or ``"max"``.
         save_top_k: Validations to keep (1 is "best only"; -1 keeps all; 0 keeps none).
-        save_last: Also keep the final weights (never weights from a diverged step).
+        save_last: Also keep the final weights.
         min_delta: Smallest absolute change that makes a new best.
+        initial_value_threshold: A value must beat this to count (``None``: any value).
 
     Example:
+        >>> import tempfile, torch, nnrecipe
         >>> from nnrecipe.callbacks import ModelCheckpoint
-        >>> ModelCheckpoint(monitor="val_accuracy", save_top_k=3).mode
-        'max'
+        >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        >>> keep = ModelCheckpoint(monitor="val_accuracy", save_top_k=2)
+        >>> result = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), val=(X, y), callbacks=[keep],
+        ...                       config=nnrecipe.TrainConfig(epochs=3), runs_dir=tempfile.mkdtemp())
+        >>> sorted(p.name for p in (result.run_dir / "weights").glob("*.safetensors"))[:2]
+        ['best.safetensors', 'last.safetensors']
     """
 
     def __init__(
         self,
         monitor: str = "val_loss",
         *,
-        mode: Literal["auto", "min", "max"] = "auto",
+        mode: ModeName = "auto",
         save_top_k: int = 1,
         save_last: bool = True,
         min_delta: float = 0.0,
+        initial_value_threshold: float | None = None,
     ) -> None:
         super().__init__(monitor, mode, min_delta)
         if save_top_k < -1:
             raise ValueError(f"save_top_k must be -1 (all), 0 or positive; got {save_top_k=}")
-        self.save_top_k, self.save_last = save_top_k, save_last
+        self.save_top_k, self.save_last, self.threshold = save_top_k, save_last, initial_value_threshold
         self.on_train_begin({})
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
         self.kept: list[list[Any]] = []  # [step, value] pairs, best first
-        self.best, self.best_step = self.worst, -1
+        self.best, self.best_step = self.threshold, -1
 
     @property
     def folder(self) -> Path | None:
@@ -66,13 +83,15 @@ class ModelCheckpoint(MonitorCallback):
 
     def _write(self, name: str) -> None:
         assert self.folder is not None
-        self.folder.mkdir(exist_ok=True)
-        with atomic_path(self.folder / name) as tmp:
-            save_model(self.trainer.model, str(tmp))
+        with writing(self.folder / name):
+            self.folder.mkdir(exist_ok=True)
+            with atomic_path(self.folder / name) as tmp:
+                save_model(self.trainer.model, str(tmp))
 
-    def on_validation_end(self, step: int, logs: dict[str, Any]) -> None:
-        value = logs.get(self.monitor)
-        if self.folder is None or value is None or not math.isfinite(value):
+    def on_monitored(self, step: int, value: float) -> None:
+        if self.folder is None or not math.isfinite(value):
+            return
+        if self.threshold is not None and not self.is_improvement(value, self.threshold):
             return
         if self.is_improvement(value, self.best):
             self.best, self.best_step = value, step
@@ -93,10 +112,12 @@ class ModelCheckpoint(MonitorCallback):
     def _save_index(self) -> None:
         assert self.folder is not None
         index = {"monitor": self.monitor, "mode": self.mode, "kept": self.kept, "best_step": self.best_step}
-        atomic_write_text(self.folder / INDEX, json.dumps(index))
+        with writing(self.folder / INDEX):
+            atomic_write_text(self.folder / INDEX, json.dumps(index))
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
-        if self.folder is not None and self.save_last and not self.trainer.diverged:
+        # The step never applies a non-finite update, so the final weights are always usable.
+        if self.folder is not None and self.save_last:
             self._write("last.safetensors")
 
     def state_dict(self) -> dict[str, Any]:
@@ -116,28 +137,36 @@ def _name(step: int) -> str:
     return f"step-{step:08d}.safetensors"
 
 
-def best_checkpoint(run_dir: str | Path, monitor: str = "val_loss", mode: Literal["min", "max"] | None = None) -> tuple[int, float, Path | None]:
+def best_checkpoint(run_dir: str | Path, monitor: str = "val_loss", mode: ModeName = "auto") -> tuple[int, float, Path | None]:
     """Choose the best step retrospectively from the logged curve.
 
     Reads ``metrics.jsonl`` and returns the step with the best ``monitor``, its value, and
     the weights file of that step if one was kept (``None`` otherwise: keep more with
-    ``ModelCheckpoint(save_top_k=-1)``).
+    ``ModelCheckpoint(save_top_k=-1)``). In ``mode="auto"`` the direction is the one the
+    run's metric declared (recorded in its ``config.json``).
 
     Raises:
         ValueError: ``monitor`` was never logged in this run.
+        ConfigError: ``mode="auto"`` and the metric declares no direction.
+
+    Example:
+        >>> import tempfile, torch, nnrecipe
+        >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        >>> run = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), val=(X, y), config=nnrecipe.TrainConfig(epochs=3),
+        ...                    callbacks=[ModelCheckpoint(save_top_k=-1)], runs_dir=tempfile.mkdtemp()).run_dir
+        >>> step, value, path = best_checkpoint(run, "val_loss")
+        >>> path.name == f"step-{step:08d}.safetensors"
+        True
     """
     run_dir = Path(run_dir)
-    if mode is None:
-        mode = MonitorCallback(monitor, "auto", 0.0).mode  # type: ignore[assignment]
-    rows = [r for r in read_metrics(run_dir) if isinstance(r.get(monitor), (int, float)) and math.isfinite(r[monitor])]
-    if not rows:
-        names = sorted({k for r in read_metrics(run_dir) for k in r})
+    rows = read_metrics(run_dir)
+    directions = read_run_config(run_dir).get("directions") if (run_dir / "config.json").is_file() else None
+    best = Monitor.resolve(monitor, mode, directions).best(rows)
+    if best is None:
+        names = sorted({k for r in rows for k in r})
         raise ValueError(f"{monitor!r} was never logged in {run_dir}; logged names: {names}")
-    best = (max if mode == "max" else min)(rows, key=lambda r: r[monitor])
-    path = run_dir / "weights" / _name(int(best["step"]))
-    if not path.exists():
+    path: Path | None = run_dir / "weights" / _name(int(best["step"]))
+    if path is None or not path.exists():
         ckpt = run_dir / "checkpoints" / f"step-{int(best['step']):08d}" / "model.safetensors"
-        path = ckpt if ckpt.exists() else None  # type: ignore[assignment]
+        path = ckpt if ckpt.exists() else None
     return int(best["step"]), float(best[monitor]), path
-
-

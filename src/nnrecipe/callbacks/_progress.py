@@ -10,19 +10,28 @@ __all__ = ["ProgressBar"]
 
 
 class ProgressBar(Callback):
-    """A progress bar on a terminal; one plain line every ``every`` steps otherwise.
+    """A progress bar on a terminal; one plain line per logged row otherwise.
+
+    The loss shown is the logged one: the mean over the steps since the previous train row
+    (every ``log_every`` steps), the value ``metrics.jsonl`` holds. Steps per second count
+    only the steps of this process (after a resume, the steps since the resume).
 
     Library runs do not print: the CLI adds this callback. Add it yourself to see progress
     from Python.
 
     Args:
-        every: Steps between plain lines (and between bar refreshes).
+        every: Steps between bar refreshes on a terminal.
         stream: Where to write (standard error by default).
 
     Example:
+        >>> import io, torch, nnrecipe
         >>> from nnrecipe.callbacks import ProgressBar
-        >>> ProgressBar(every=100).every
-        100
+        >>> out = io.StringIO()
+        >>> X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+        >>> _ = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), callbacks=[ProgressBar(stream=out)],
+        ...                  config=nnrecipe.TrainConfig(epochs=2, batch_size=16, log_every=4), runs_dir=None)
+        >>> out.getvalue().splitlines()[0].startswith("step 4/8  epoch 0  loss (mean of 4 steps) ")
+        True
     """
 
     def __init__(self, every: int = 50, stream: IO[str] | None = None) -> None:
@@ -32,11 +41,18 @@ class ProgressBar(Callback):
         self._bar: Any = None
 
     def on_train_begin(self, logs: dict[str, Any]) -> None:
-        self._start = time.perf_counter()
+        self._start, self._start_step = time.perf_counter(), self.trainer.step
+        self._row_step = self.trainer.step
         self._last: dict[str, Any] = {}
         if self.stream.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._bar = Progress(
                 TextColumn("[bold]fit"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -48,20 +64,24 @@ class ProgressBar(Callback):
     def _info(self) -> str:
         return "  ".join(f"{k} {v:.4g}" for k, v in self._last.items() if isinstance(v, float))
 
-    def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
-        if step % self.every:
-            return
+    def _rate(self, step: int) -> float:
+        return (step - self._start_step) / max(time.perf_counter() - self._start, 1e-9)
+
+    def on_log(self, step: int, logs: dict[str, Any]) -> None:
         self._last["loss"] = logs["loss"]
-        if self._bar is not None:
-            self._bar.update(self._task, completed=step, info=self._info())
-        else:
-            rate = step / max(time.perf_counter() - self._start, 1e-9)
-            print(f"step {step}/{self.trainer.total_steps}  epoch {self.trainer.epoch}  {self._info()}  {rate:.0f} steps/s", file=self.stream, flush=True)
+        steps, self._row_step = step - self._row_step, step
+        if self._bar is None:
+            print(f"step {step}/{self.trainer.total_steps}  epoch {self.trainer.epoch}  loss (mean of {steps} steps) "
+                  f"{logs['loss']:.4g}  {self._rate(step):.0f} steps/s", file=self.stream, flush=True)
 
     def on_validation_end(self, step: int, logs: dict[str, Any]) -> None:
         self._last.update({k: v for k, v in logs.items() if k.startswith("val_")})
         if self._bar is None:
             print(f"step {step}/{self.trainer.total_steps}  validation  {self._info()}", file=self.stream, flush=True)
+
+    def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
+        if self._bar is not None and step % self.every == 0:
+            self._bar.update(self._task, completed=step, info=self._info())
 
     def on_train_end(self, logs: dict[str, Any]) -> None:
         if self._bar is not None:
