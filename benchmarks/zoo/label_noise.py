@@ -16,5 +16,4 @@ def build(buggy: bool) -> Case:
     return Case(lambda: mlp(), (X, y), "cross_entropy", val)
 
 
-FAMILY = Family("label_noise", "classification", "audit:label_errors|label_noise", "recipe", build,
-                needs="the audit branch (issue 8: label noise)")
+FAMILY = Family("label_noise", "classification", "audit:label_errors|label_noise", "recipe", build)

@@ -17,4 +17,4 @@ def build(buggy: bool) -> Case:
 
 
 FAMILY = Family("next_token_data", "next-token", "audit:*leak*", "https://github.com/huggingface/transformers/issues/27517",
-                build, needs="the audit branch (issue 8: next-token data in the audit)")
+                build)

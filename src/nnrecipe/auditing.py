@@ -12,6 +12,7 @@ Example:
 from ._audit import (
     AuditInterrupted,
     AuditSummary,
+    BaselineFigures,
     ClassLabels,
     Gallery,
     Histogram,
@@ -31,6 +32,7 @@ from ._audit._config import LabelTask
 __all__ = [
     "AuditInterrupted",
     "AuditSummary",
+    "BaselineFigures",
     "ClassLabels",
     "Gallery",
     "Histogram",

@@ -98,3 +98,15 @@ def test_cells_with_a_single_member_give_full_width_hits() -> None:
     Z = np.concatenate([rng.normal(size=(300, 4)), rng.normal(size=(1, 4)) + 50]).astype(np.float32)  # one far row
     own, other, _ = _nearest(Z, Budget(1 << 30), queries=Z[-1:] + 0.01, threshold=100.0)
     assert np.isfinite(own.dist[:300]).all() and other.row[0] == 300
+
+
+def test_cells_report_each_querys_vector_with_its_home_hits(cloud: np.ndarray) -> None:
+    join = CellJoin(0, Budget(1 << 30), cloud[::3], len(cloud))
+    join.add(0, np.arange(len(cloud)), cloud)
+    got: list[Hits] = []
+    join.run(3, got.append)
+    join.close()
+    assert sum(len(h.rows) for h in got) == len(cloud)
+    for h in got:
+        assert h.vectors is not None
+        np.testing.assert_array_equal(h.vectors, cloud[h.rows])

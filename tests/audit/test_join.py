@@ -42,3 +42,16 @@ def test_the_exact_join_answers_members_and_other_splits() -> None:
     assert all((h.ids != h.rows[:, None]).all() for h in own)
     other = next(h for h in got if h.tag == 1)
     assert other.ids[:, 0].tolist() == [0, 1, 2]
+
+
+def test_the_exact_join_reports_each_querys_vector_with_its_hits() -> None:
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(300, 4)).astype(np.float32)
+    join = ExactJoin(0, Budget(1 << 30))
+    join.add(0, np.arange(300), Z)
+    join.add(1, np.arange(5), Z[:5] + 1.0)
+    got: list[Hits] = []
+    join.run(2, got.append)
+    for h in got:
+        assert h.vectors is not None
+        np.testing.assert_array_equal(h.vectors, Z[h.rows] + (1.0 if h.tag == 1 else 0.0))

@@ -78,3 +78,21 @@ def test_label_errors_from_votes_on_disk_use_the_batched_inspector(planted: Plan
     flagged = {i for s, i in report.flagged("label_errors") if s == "train"}
     assert len(flagged & set(planted.flipped)) >= 0.7 * len(planted.flipped)
     assert len(flagged & set(planted.flipped)) >= 0.5 * len(flagged)
+
+
+def test_the_noise_verdict_is_the_same_with_cells_float16_vectors_and_tables_on_disk(
+    digits: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    X, y = digits
+    rng = np.random.default_rng(1)
+    noisy = np.where(rng.random(len(y)) < 0.3, (y + rng.integers(1, 10, len(y))) % 10, y)
+    in_memory = audit((X, noisy))
+    monkeypatch.setattr("nnrecipe._audit._search.EXACT_MAX", 100)
+    monkeypatch.setattr(Budget, "share", lambda self, fraction: 1024)
+    streamed = audit((X, noisy))
+    assert "float16" in streamed.summary.neighbors.index  # type: ignore[union-attr]
+    for report in (in_memory, streamed):
+        assert report.find("label_noise").severity == "error"  # type: ignore[union-attr]
+    a, b = in_memory.summary.label_errors, streamed.summary.label_errors
+    assert a is not None and b is not None
+    assert abs(a.noise_rate["train"] - b.noise_rate["train"]) < 0.02  # type: ignore[operator]

@@ -13,7 +13,7 @@ from nnrecipe import AuditReport
 from nnrecipe._report import audit_section
 from nnrecipe._report._audit_facts import MAX_CLASS_ROWS
 from nnrecipe._report._downsample import MAX_LINE_POINTS
-from nnrecipe.auditing import Gallery, RegressionTargets, SequenceTargets
+from nnrecipe.auditing import BaselineFigures, Gallery, RegressionTargets, SequenceTargets
 
 from .conftest import IMG, LEAKED, SCRIPT, findings, summary, write_audit
 
@@ -41,7 +41,7 @@ def test_the_real_audit_reads_the_same_from_memory_and_from_audit_json(audited):
     a, b = audit_section(from_json), audit_section(again)
     assert (a.facts, a.splits, a.classes, a.label_errors, a.charts, a.extremes) == (b.facts, b.splits, b.classes, b.label_errors, b.charts, b.extremes)
     assert a.classes is not None and [r[0] for r in a.classes.rows] == sorted([SCRIPT, IMG, "cat"])
-    assert a.label_errors is not None and [r[0] for r in a.label_errors.rows] == ["train", "val"]
+    assert a.label_errors is not None and [r[0] for r in a.label_errors.rows] == ["train"] * 2 + ["val"] * 2  # a row per baseline
     assert {"task", "classes", "expected initial loss", "input scale", "near-duplicate threshold", "label errors"} <= dict(a.facts).keys()
 
 
@@ -88,10 +88,19 @@ def test_label_errors_show_the_noise_estimate_per_split_or_why_there_is_none():
     s = audit_section(AuditReport([], summary()))
     assert s.label_errors is not None
     rows = {r[0]: r for r in s.label_errors.rows}
-    assert rows["train"][4] == "1.3%" and rows["train"][5] == "12"
-    assert rows["val"][4] == "the baseline is too weak to tell"
+    assert rows["train"][5] == "1.3%" and rows["train"][6] == "12"
+    assert rows["val"][5] == "no baseline can tell"
     skipped = dataclasses.replace(summary().label_errors, skipped="fewer than 30 labelled examples")
     assert _facts(AuditReport([], summary(label_errors=skipped)))["label errors"] == "not judged: fewer than 30 labelled examples"
+
+
+def test_each_label_baseline_gets_a_row_the_judge_first_with_the_estimate():
+    judge = BaselineFigures("linear", "linear model", 3000, 0.55, 0.6, 300, 0.31, 0.92, can_tell=True)
+    weak = BaselineFigures("neighbours", "20-nearest-neighbour vote on train", 3000, 0.42, 0.2, 300, 0.33)
+    le = dataclasses.replace(summary().label_errors, noise_rate={"train": 0.31, "val": None}, baselines={"train": (judge, weak)})
+    rows = audit_section(AuditReport([], summary(label_errors=le))).label_errors.rows  # type: ignore[union-attr]
+    assert [r[:2] for r in rows[:2]] == [("train", "linear model"), ("train", "20-nearest-neighbour vote on train (cannot tell)")]
+    assert rows[0][4:] == ("31.0%", "31.0%", "12") and rows[1][5:] == ("", "")
 
 
 def test_input_scale_leakage_and_the_near_duplicate_threshold_are_facts():

@@ -6,6 +6,7 @@ from ._finding import Finding, Severity
 from ._progress import AuditInterrupted, Progress
 from ._report import AuditReport, Gallery
 from ._sections import (
+    BaselineFigures,
     ClassLabels,
     Histogram,
     LabelErrorSummary,
@@ -24,6 +25,7 @@ __all__ = [
     "AuditInterrupted",
     "AuditReport",
     "AuditSummary",
+    "BaselineFigures",
     "ClassLabels",
     "Finding",
     "Gallery",

@@ -4,7 +4,8 @@ The phases, each a bounded amount of memory whatever the number of examples:
 1. read each split once (statistics, hashes, moments, targets, samples);
 2. labels, exact duplicates (hash tables), input scale and target leakage (samples);
 3. read each split again to embed it, and search neighbours (near duplicates, leakage,
-   the label baseline's votes);
+   the votes of the label baselines: the neighbours' and a linear model's, fitted on a
+   sample of train);
 4. outliers and histograms (one pass over the statistics), label errors, the pictures' examples.
 """
 
@@ -27,7 +28,7 @@ from ._finding import Finding
 from ._gallery import build_gallery
 from ._hashes import HashTable
 from ._image_folder import split_folders
-from ._label_errors import VOTE_K, LabelVotes, judge_labels
+from ._label_errors import VOTE_K, LabelVotes, judge_labels, label_baselines
 from ._labels import LabelAnalysis, analyse_labels
 from ._load import open_source
 from ._near import near_duplicates, near_leakage
@@ -164,7 +165,8 @@ def _audit(
         rep.features = _as_feature_fn(features, tr.source.shape)
         if cfg.label_errors and labels.task == "classification" and "train" not in (pred_probs or {}):
             names = {s.tag: s.name for s in scans}
-            votes = LabelVotes(labels.classes, names, labels.num_classes, budget, seed=cfg.seed)
+            baselines = label_baselines(labels.classes["train"], labels.num_classes, tr.sample, rep.transform, seed=cfg.seed)
+            votes = LabelVotes(labels.classes, names, labels.num_classes, budget, baselines)
         near = search(scans, rep, budget, tracker, copies, votes=votes, k=VOTE_K if votes else 1, seed=cfg.seed)
         findings += near_duplicates(near.within, index, near.threshold)
         findings += near_leakage(near.to_train, {s.name: s.index for s in scans[1:]}, tr.index, near.threshold)

@@ -15,7 +15,7 @@ nearest neighbour's distance and row within the split (8) and, for val/test exam
 nearest training example's (8); while the first pass reads them, the labels take 8 more.
 At 10 million examples that is about 0.2 GB. The working set only reaches ``max_memory``
 when the data needs it: tables beyond their share (statistics 5%, hashes 10%, cell lists
-15%, label votes 10% each, samples 5%) move to disk, chunks hold at most 16 MiB of values.
+15%, label baselines' probabilities 10% per split, samples 5%) move to disk, chunks hold at most 16 MiB of values.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ class CellJoin(Join):
             ids = np.where(at >= 0, members["row"][np.maximum(at, 0)], -1)
             for tag in np.unique(cell["tag"]):
                 pick = cell["tag"] == tag
-                hits.append(Hits(int(tag), cell["row"][pick], ids[pick], dist[pick]))
+                hits.append(Hits(int(tag), cell["row"][pick], ids[pick], dist[pick], vectors=vecs[pick]))
         return hits
 
     def run_boundaries(self, threshold: float, sink: Sink) -> None:
@@ -171,6 +171,7 @@ def _emit(hits: list[Hits], sink: Sink) -> None:
     """One call per split for a group's hits."""
     for tag in sorted({h.tag for h in hits}):
         mine = [h for h in hits if h.tag == tag]
+        vectors = [h.vectors for h in mine if h.vectors is not None]
         sink(
             Hits(
                 tag,
@@ -178,5 +179,6 @@ def _emit(hits: list[Hits], sink: Sink) -> None:
                 np.concatenate([h.ids for h in mine]),
                 np.concatenate([h.dist for h in mine]),
                 home=mine[0].home,
+                vectors=np.concatenate(vectors) if len(vectors) == len(mine) else None,
             )
         )

@@ -23,8 +23,8 @@ class AuditConfig:
             equal to the inputs one position ahead are next-token data).
         num_classes: The number of classes when known; labels outside ``[0, C)`` are errors.
         label_column: The label column of CSV files.
-        label_errors: Run the label baseline (a nearest-neighbour vote) and confident
-            learning; turn off for a quicker pass.
+        label_errors: Run the label baselines (a nearest-neighbour vote and a linear model)
+            and confident learning; turn off for a quicker pass.
         index_dim: Wider representations are projected to this many principal directions.
         outlier_z: Robust z-score above which a statistic marks an example as an outlier.
         max_memory: Memory the audit may use for its own work (chunks, tables, the

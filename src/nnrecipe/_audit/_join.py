@@ -36,6 +36,8 @@ class Hits:
         dist: ``(q, k)`` Euclidean distances (inf where ``ids`` is -1).
         home: The neighbours come from the whole index or the query's own cell (all of its
             ``k``); ``False`` for the extra hits of ``run_boundaries``.
+        vectors: ``(q, dim)`` the queries' vectors (home hits only; the label baselines
+            that are not neighbour votes predict from them).
     """
 
     tag: int
@@ -43,6 +45,7 @@ class Hits:
     ids: np.ndarray
     dist: np.ndarray
     home: bool = True
+    vectors: np.ndarray | None = None
 
 
 Sink = Callable[[Hits], None]
@@ -155,11 +158,12 @@ class ExactJoin(Join):
         block = max(1, (1 << 23) // max(len(Z), 1))  # about 32 MiB of distances at a time
         for lo in range(0, len(Z), block):
             at, dist = nearest(Z[lo : lo + block], Z, np.arange(lo, min(lo + block, len(Z))), k)
-            sink(Hits(self.member, rows[lo : lo + block], np.where(at >= 0, rows[np.maximum(at, 0)], -1), dist))
+            ids = np.where(at >= 0, rows[np.maximum(at, 0)], -1)
+            sink(Hits(self.member, rows[lo : lo + block], ids, dist, vectors=Z[lo : lo + block]))
         for tag, (q_rows, q_vecs) in self._queries.items():
             for (_, r), (_, q) in zip(q_rows.chunks(block), q_vecs.chunks(block)):
                 at, dist = nearest(q, Z, np.full(len(q), -1), k)
-                sink(Hits(tag, r, np.where(at >= 0, rows[np.maximum(at, 0)], -1), dist))
+                sink(Hits(tag, r, np.where(at >= 0, rows[np.maximum(at, 0)], -1), dist, vectors=q))
 
     def close(self) -> None:
         self._members, self._member_rows = [], []

@@ -78,7 +78,8 @@ def search(
         budget: Memory budget and temporary folder.
         tracker: Progress.
         copies: Identical rows: each value is searched once.
-        votes: Receives train's neighbours of every labelled query (the label baseline).
+        votes: Receives train's neighbours (and vectors) of every labelled query (the label
+            baselines).
         k: Neighbours per query (1 without votes).
         seed: Seed of k-means.
     """

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 
 __all__ = [
+    "BaselineFigures",
     "ClassLabels",
     "Histogram",
     "LabelErrorSummary",
@@ -128,6 +129,35 @@ class NeighborSummary:
 
 
 @dataclasses.dataclass(frozen=True)
+class BaselineFigures:
+    """How one label baseline did on one split (see ``_noise`` for how they are judged).
+
+    Attributes:
+        baseline: Its name (``"neighbours"``, ``"linear"``).
+        method: How it votes, in words.
+        examples: Labelled examples it voted on.
+        agreement: Share of its votes equal to the given label.
+        self_consistency: Cohen's kappa of its two votes from disjoint parts of train.
+        confident_examples: Examples in its confident region (its most confident predictions).
+        confident_disagreement: Share of labels there that differ from its prediction: at
+            least the share of wrong labels, plus its own errors there.
+        corroboration: Share of its confident region where the other baseline predicts the
+            same class (``None`` without another baseline).
+        can_tell: Whether the verdict trusts it to tell wrong labels from hard examples.
+    """
+
+    baseline: str
+    method: str
+    examples: int
+    agreement: float
+    self_consistency: float
+    confident_examples: int
+    confident_disagreement: float
+    corroboration: float | None = None
+    can_tell: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
 class LabelErrorSummary:
     """How labels were judged, per split.
 
@@ -135,11 +165,12 @@ class LabelErrorSummary:
         method: Per split, where the probabilities came from.
         agreement: Per split, the share of labels equal to the baseline's vote.
         self_consistency: Per split, the chance-corrected agreement between two votes from
-            disjoint halves of the training data (how much the baseline can be trusted).
-        noise_rate: Per split, the estimated share of wrong labels (``None`` when the baseline
-            is too weak to tell).
+            disjoint parts of the training data (how much the baseline can be trusted).
+        noise_rate: Per split, the estimated share of wrong labels (``None`` when no baseline
+            can tell wrong labels from hard examples).
         flagged: Per split, examples ranked as likely label errors.
         skipped: Why no judgement was made, if none was.
+        baselines: Per split, every baseline's figures (the one judging first).
     """
 
     method: Mapping[str, str]
@@ -148,6 +179,7 @@ class LabelErrorSummary:
     noise_rate: Mapping[str, float | None]
     flagged: Mapping[str, int]
     skipped: str | None = None
+    baselines: Mapping[str, tuple[BaselineFigures, ...]] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,23 +1,31 @@
-"""The label baseline: a k-nearest-neighbour vote on the audit's own neighbour index.
+"""Label baselines: models of another kind than the user's that predict each example's class
+out of sample, twice, from disjoint training data.
 
-Every example's neighbours among the training examples (never itself) vote for a class; the
-smoothed vote is an out-of-sample class probability. The training examples are split at
-random into two halves, and the neighbours from each half cast a separate vote: two
-independent predictions. How often they agree (beyond chance) says how much the baseline
-can be trusted on this data; how much less often the given labels agree with a vote than the
-two votes agree with each other estimates the share of wrong labels. Heavy label noise
-lowers the agreement with the labels but not the agreement between the votes (a majority of
-neighbours still carries the true class), so noise does not switch the baseline off, while
-data that is hard for a nearest-neighbour vote (MNIST-1D) shows up as votes that disagree.
+A baseline (:class:`Baseline`) answers a batch of neighbour hits with :class:`Votes`: a
+class probability per example (never learnt from the example's own label) and two votes
+from models fitted on disjoint parts of train. The two votes agree beyond chance when the
+baseline finds structure in the inputs; how they agree with the given labels is judged by
+``_tally`` and ``_noise``.
+
+This module holds the interface and the nearest-neighbour vote: every example's neighbours
+among the training examples (never itself) vote for a class; the smoothed vote is the
+probability, and the neighbours from each of two random halves of train cast the two
+votes. It needs no fitting and no assumption about the classes' shape, but it is weak where
+neighbours say little (many dimensions for few examples); ``_linear`` adds a family that is
+strong there.
 """
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 
 import numpy as np
 
-__all__ = ["VoteTally", "Votes", "knn_votes"]
+from ._join import Hits
+from ._reservoir import row_keys
+
+__all__ = ["Baseline", "NeighbourVote", "Votes", "knn_votes"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,14 +33,28 @@ class Votes:
     """Votes of one batch of queries.
 
     Attributes:
-        probs: ``(q, C)`` smoothed class frequencies among all neighbours.
-        a: ``(q,)`` the majority class among neighbours of half A, -1 if none voted.
-        b: ``(q,)`` the same for half B.
+        probs: ``(q, C)`` out-of-sample class probabilities.
+        a: ``(q,)`` the class voted by the part of train called A, -1 if it cast no vote.
+        b: ``(q,)`` the same for part B, fitted on examples disjoint from A's.
     """
 
     probs: np.ndarray
     a: np.ndarray
     b: np.ndarray
+
+
+class Baseline(abc.ABC):
+    """A family of models that votes on every labelled query of the neighbour search."""
+
+    name: str
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """How the votes are made, in words (the summary's ``method``)."""
+
+    @abc.abstractmethod
+    def votes(self, hits: Hits) -> Votes:
+        """Votes for the queries of ``hits`` (their neighbours among train, their vectors)."""
 
 
 def _majority(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -68,58 +90,29 @@ def knn_votes(labels: np.ndarray, half: np.ndarray, prior: np.ndarray, rng: np.r
     return Votes(probs=probs, a=_majority(counts[0], rng), b=_majority(counts[1], rng))
 
 
-@dataclasses.dataclass
-class VoteTally:
-    """Agreement counts over batches: votes with labels, and the two votes with each other."""
+class NeighbourVote(Baseline):
+    """The ``k`` nearest training examples vote; halves of train split by a hash of the row.
 
-    num_classes: int
-    labelled: int = 0
-    agree: float = 0.0
-    paired: int = 0
-    votes_agree: int = 0
+    Args:
+        train: Class ids of train's usable rows (-1 for unusable labels).
+        num_classes: The number of classes.
+        k: Neighbours per query.
+        seed: Seed of the halves and of tie-breaking.
+    """
 
-    def __post_init__(self) -> None:
-        self.marg_a = np.zeros(self.num_classes)
-        self.marg_b = np.zeros(self.num_classes)
+    name = "neighbours"
 
-    def add(self, votes: Votes, labels: np.ndarray) -> None:
-        """Count one batch; ``labels`` are the queries' given classes."""
-        for v in (votes.a, votes.b):
-            has = v >= 0
-            self.labelled += int(has.sum())
-            self.agree += float((v[has] == labels[has]).sum())
-        both = (votes.a >= 0) & (votes.b >= 0)
-        self.paired += int(both.sum())
-        self.votes_agree += int((votes.a[both] == votes.b[both]).sum())
-        self.marg_a += np.bincount(votes.a[both], minlength=self.num_classes)
-        self.marg_b += np.bincount(votes.b[both], minlength=self.num_classes)
+    def __init__(self, train: np.ndarray, num_classes: int, k: int, *, seed: int = 0) -> None:
+        usable = train[train >= 0]
+        self.train, self.k, self.seed = train, k, seed
+        self.prior = np.bincount(usable, minlength=num_classes) / max(len(usable), 1)
+        self._rng = np.random.default_rng(seed)
 
-    @property
-    def agreement(self) -> float:
-        """Share of votes equal to the given label."""
-        return self.agree / max(self.labelled, 1)
+    def describe(self) -> str:
+        return f"{self.k}-nearest-neighbour vote on train"
 
-    @property
-    def votes_agreement(self) -> float:
-        """Share of queries whose two votes agree."""
-        return self.votes_agree / max(self.paired, 1)
-
-    @property
-    def self_consistency(self) -> float:
-        """Cohen's kappa of the two votes: 1 = always agree, 0 = as often as by chance."""
-        if self.paired == 0:
-            return 0.0
-        chance = float((self.marg_a / self.paired) @ (self.marg_b / self.paired))
-        return (self.votes_agreement - chance) / (1.0 - chance) if chance < 1.0 else 0.0
-
-    @property
-    def noise_rate(self) -> float:
-        """Estimated share of wrong labels: ``1 - agreement / votes_agreement``.
-
-        Labels a vote reproduces less often than the votes reproduce each other disagree with
-        what the inputs say. With votes right with probability ``r`` and a share ``e`` of
-        flipped labels, ``agreement ~ r (1 - e)`` and ``votes_agreement ~ r^2``, so the estimate
-        is about ``1 - (1 - e) / r``: it errs low, by the baseline's own error rate.
-        """
-        s = self.votes_agreement
-        return max(0.0, 1.0 - self.agreement / s) if s > 0 else 0.0
+    def votes(self, hits: Hits) -> Votes:
+        ids = np.maximum(hits.ids, 0)
+        neighbour = np.where(hits.ids >= 0, self.train[ids], -1)
+        half = (row_keys(ids, self.seed + 1) & np.uint64(1)).astype(bool)
+        return knn_votes(neighbour, half, self.prior, self._rng)

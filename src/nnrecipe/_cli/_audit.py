@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--task", choices=("auto", "classification", "regression", "autoregressive"), default="auto",
         help="what the labels are (default: inferred; next-token targets are recognised)",
     )
-    p.add_argument("--no-label-errors", action="store_true", help="skip the label baseline (faster)")
+    p.add_argument("--no-label-errors", action="store_true", help="skip the label baselines and confident learning (faster)")
     p.add_argument(
         "--max-memory", default="2GiB", metavar="SIZE",
         help="memory for the audit's own work, e.g. 1GiB; larger tables go to a temporary folder (default: 2GiB)",

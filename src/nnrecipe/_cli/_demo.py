@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
 
     console.rule("[bold]Stage 1: become one with the data (nnrecipe audit)")
     audit_dir = create_run_dir(Path(args.runs_dir), f"{experiment.name}-audit")
-    # The label-error detector runs too: on MNIST-1D its nearest-neighbour baseline is too weak to
-    # judge labels (two half-votes agree at kappa ~0.3), which it says as an info finding, not an
-    # error. It adds about 1 s to this stage (benchmarks/demo_audit.py).
+    # The label-error detector runs too: on MNIST-1D neither of its baselines (a neighbour vote, a
+    # linear model) can judge labels (two fits on disjoint data agree at kappa ~0.3), which it says
+    # as an info finding, not an error. It adds about 1 s to this stage (benchmarks/demo_audit.py).
     report = nnrecipe.audit(experiment.train, val=experiment.val, test=experiment.test)
     report.save(audit_dir)
     render_audit_summary(report, console)

@@ -143,17 +143,25 @@ def targets_table(labels: RegressionTargets | SequenceTargets) -> Table | None:
 
 
 def label_error_table(le: LabelErrorSummary) -> Table | None:
-    """Per split: how labels were judged, how far to trust it, the estimated noise and what was flagged."""
-    rows = tuple(
-        (sp, method, num(le.agreement.get(sp)), num(le.self_consistency.get(sp)),
-         f"{rate:.1%}" if (rate := le.noise_rate.get(sp)) is not None and math.isfinite(rate) else "the baseline is too weak to tell",
-         f"{le.flagged.get(sp, 0):,}")
-        for sp, method in le.method.items()
-    )
+    """Per split and baseline: how labels were judged, how far to trust it, the estimated noise
+    and what was flagged (one row per baseline, the one that judged first)."""
+    rows: list[tuple[str, ...]] = []
+    for sp, method in le.method.items():
+        rate = le.noise_rate.get(sp)
+        estimate = f"{rate:.1%}" if rate is not None and math.isfinite(rate) else "no baseline can tell"
+        flagged = f"{le.flagged.get(sp, 0):,}"
+        baselines = le.baselines.get(sp, ())
+        if not baselines:
+            rows.append((sp, method, num(le.agreement.get(sp)), num(le.self_consistency.get(sp)), "n/a", estimate, flagged))
+        for i, f in enumerate(baselines):
+            rows.append((sp, f.method if f.can_tell else f"{f.method} (cannot tell)", num(f.agreement), num(f.self_consistency),
+                         f"{f.confident_disagreement:.1%}" if math.isfinite(f.confident_disagreement) else "n/a",
+                         estimate if i == 0 else "", flagged if i == 0 else ""))
     if not rows:
         return None
-    header = ("split", "labels judged by", "agreement with the labels", "self-consistency (kappa)", "estimated noise rate", "flagged")
-    return Table("label errors per split", header, rows)
+    header = ("split", "labels judged by", "agreement with the labels", "self-consistency (kappa)",
+              "labels differing from its most confident predictions", "estimated noise rate", "flagged")
+    return Table("label errors per split and baseline", header, tuple(rows))
 
 
 def extremes_table(statistics: Mapping[str, Mapping[str, StatisticSummary]]) -> Table | None:
