@@ -55,3 +55,18 @@ def test_a_significant_but_tiny_gain_is_not_clearly_better():
     assert found.z > 3
     assert not found.clear
     torch.testing.assert_close(found.relative, 0.002, rtol=0.01, atol=0)
+
+
+def test_a_slow_learner_cut_by_the_time_budget_is_never_a_fail(vectors, run_check):
+    """The verdict does not depend on the machine's speed: a deep plain MLP that learns slowly
+    passes with enough steps, and a run the budget cut short says so with a warn."""
+    layers: list[nn.Module] = [nn.Linear(16, 48), nn.ReLU()]
+    for _ in range(6):
+        layers += [nn.Linear(48, 48), nn.ReLU()]
+    torch.manual_seed(0)
+    model = nn.Sequential(*layers, nn.Linear(48, 4))
+    for budget in (0.2, 5.0):
+        result = baseline(run_check, model, vectors, budget=budget)
+        assert result.status in ("pass", "warn"), (budget, result.measured)
+        if result.status == "warn" and "cut by the time budget" in result.summary:
+            assert "raise --budget" in result.measured
