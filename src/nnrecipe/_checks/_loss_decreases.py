@@ -26,8 +26,10 @@ class LossDecreases(Check):
     def run(self, ctx: CheckContext) -> CheckResult:
         ctx.batch(1, minimum=2)
         run = ctx.real_run(STEPS)
-        if run.outcome.diverged_at is None and not run.drop >= 0.02 and 4 * run.seconds <= 0.8 * ctx.budget:
-            run = ctx.real_run(4 * STEPS)  # a slow learner gets four times the steps
+        if run.outcome.diverged_at is None and not run.drop >= 0.02:
+            # A slow learner gets four times the steps: by steps, never by the clock, so the verdict
+            # does not depend on the machine's load (a run the time budget cuts short is a warn below).
+            run = ctx.real_run(4 * STEPS)
         losses = run.outcome.losses
         details: dict[str, object] = {"losses": losses, "diverged_at": run.outcome.diverged_at, "timed_out": run.outcome.timed_out}
         if run.outcome.diverged_at is not None:
@@ -52,7 +54,11 @@ class LossDecreases(Check):
         summary = f"{run.before:.3g} -> {run.after:.3g} in {len(losses)} steps"
         if drop >= 0.02:
             return _result("pass", measured, summary, "", "", details)
-        return _result("fail" if drop < 0.002 else "warn", measured, summary,
+        # A flat loss over the first run's full length is evidence whatever the clock did after it.
+        enough = len(losses) >= STEPS or not run.outcome.timed_out
+        if not enough:
+            measured += f"; the {ctx.budget:.0f} s time budget stopped the run, raise --budget to be sure"
+        return _result("fail" if drop < 0.002 and enough else "warn", measured, summary,
                        "a loss that does not decrease on the training set means nothing is learned: wrong learning rate, "
                        "wrong sign, a broken loss, or parameters missing from the optimizer",
                        "try the learning rate lr_range suggests; check that the optimizer receives model.parameters() "
