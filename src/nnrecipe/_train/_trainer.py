@@ -32,8 +32,8 @@ from .._core._losses import LossLike, resolve_loss
 from .._core._metrics import MetricLike, default_metrics, resolve_metrics
 from .._core._monitor import Monitor
 from .._core._peers import agree, on_main, peers
-from .._core._world import join
 from .._core._task import TaskKind, infer_task
+from .._core._world import join
 from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
 from ._checkpoint import writing
 from ._distributed import check_split_among, fingerprint, training_together
