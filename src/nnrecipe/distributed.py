@@ -10,7 +10,9 @@ the global one)::
         -m nnrecipe fit examples/mnist1d.py
 
 The trainer joins the process group by itself; this namespace is for scripts that do more
-than one ``fit`` (print on rank 0 only, take the group down at the end) and for the CLI.
+than one ``fit`` (print on rank 0 only, take the group down at the end) and for the CLI:
+only ``nnrecipe fit`` trains in many processes; the other commands run on rank 0 alone
+(:func:`alone`) and the other ranks exit at once.
 
 Example:
     >>> from nnrecipe.distributed import world
@@ -19,7 +21,6 @@ Example:
     (True, 1)
 """
 
-from ._core._peers import together
-from ._core._world import World, join, leave, world
+from ._core._world import World, alone, join, leave, world
 
-__all__ = ["World", "join", "leave", "together", "world"]
+__all__ = ["World", "alone", "join", "leave", "world"]

@@ -20,7 +20,7 @@ from nnrecipe.callbacks import EarlyStopping
 # 201 examples, batches of 32: six full batches, then one of 9 that splits 5 + 4 between two
 # processes (an uneven part, weighted by its share). 1100 validation examples: three
 # evaluation batches, two on rank 0 and one on rank 1.
-CONFIG = nnrecipe.TrainConfig(batch_size=32, epochs=8, lr=1e-2, val_every=3, log_every=2, checkpoint_every=4, device="cpu", tensorboard=False)
+CONFIG = nnrecipe.TrainConfig(batch_size=32, epochs=8, lr=1e-2, val_every=3, log_every=2, checkpoint_every=20, device="cpu", tensorboard=False)
 
 
 def data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -1,22 +1,23 @@
 """What the processes of one run tell each other, so that they never disagree or wait forever.
 
-A run of N processes makes every decision once: from values reduced across the processes
-(the same bits on every one) or on rank 0 and shared. Failures are shared too: a step that
-fails on one process fails on all of them, with one message, instead of leaving the others
-waiting in the next collective. The trainer's collectives are few: one sum of the step's
-loss (started before the backward pass, so it overlaps with it; on CUDA the host never waits
-for it), one per logged row, one per validation, and some at the start and at checkpoints.
+A run of N processes makes every decision from values that are the same bits on every
+process (reduced across them, or computed on rank 0 and shared). What rank 0 does alone
+(making the run folder, reading a resume point) shares its failure too (:func:`on_main`), so
+the others raise the same error instead of waiting. A process that fails inside the loop
+exits, and torchrun takes down the others. The trainer's collectives are few: the gradient
+averaging of ``DistributedDataParallel``, one sum of the step's loss (started before the
+backward pass, so it overlaps with it; on CUDA the host never waits for it), two per
+validation, and some at the start.
 
 Objects travel between our own processes with ``torch.distributed``'s object collectives
 (pickle, in memory); nothing read from a file is ever unpickled. Torch is imported where a
-collective runs: the CLI enters :func:`together` for every command, one process or many.
+collective runs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._errors import CheckpointError, ConfigError, DataError, NnrecipeError, RunError
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-__all__ = ["Peers", "agree", "on_main", "peers", "together"]
+__all__ = ["Peers", "agree", "on_main", "peers"]
 
 T = TypeVar("T")
 _SHARED: dict[str, type[NnrecipeError]] = {cls.__name__: cls for cls in (ConfigError, DataError, CheckpointError, RunError)}
@@ -68,17 +69,6 @@ class Peers:
         self.dist.broadcast(total, src=0)
         return total
 
-    def same(self, tensor: torch.Tensor) -> torch.Tensor:
-        """Rank 0's values of ``tensor`` on every process (in place)."""
-        self.dist.broadcast(tensor, src=0)
-        return tensor
-
-    def gather(self, obj: T) -> list[T] | None:
-        """Every process's ``obj`` in rank order on rank 0; ``None`` on the others."""
-        out: list[Any] | None = [None] * self.size if self.is_main else None
-        self.dist.gather_object(obj, out, dst=0)
-        return out
-
     def from_main(self, obj: T) -> T:
         """Rank 0's ``obj`` on every process."""
         box = [obj if self.is_main else None]
@@ -111,37 +101,6 @@ def _failure(outcomes: list[tuple[str, str] | None]) -> Exception | None:
     if cls is not None:
         return cls(f"rank {rank}: {message}" if rank else message)
     return RuntimeError(f"rank {rank} failed with {kind}: {message}")
-
-
-@contextlib.contextmanager
-def together() -> Iterator[None]:
-    """Run the block on every process; if it fails on any, it fails on all of them.
-
-    Where the block raised, that error goes on; elsewhere the first failing rank's error is
-    raised, of the same kind for nnrecipe's errors (``ConfigError``: exit code 2 on every
-    process). Without a process group the block just runs.
-
-    Example:
-        >>> with together():
-        ...     value = 1 + 1
-        >>> value
-        2
-    """
-    group = peers()
-    if group is None:
-        yield
-        return
-    try:
-        yield
-    except Exception as e:
-        outcomes: list[Any] = [None] * group.size
-        group.dist.all_gather_object(outcomes, (type(e).__name__, str(e)))
-        raise
-    outcomes = [None] * group.size
-    group.dist.all_gather_object(outcomes, None)
-    failure = _failure(outcomes)
-    if failure is not None:
-        raise failure
 
 
 def on_main(group: Peers | None, fn: Callable[[], T]) -> T:

@@ -20,13 +20,14 @@ from datetime import timedelta
 
 from ._errors import ConfigError
 
-__all__ = ["World", "join", "leave", "world"]
+__all__ = ["World", "alone", "join", "leave", "world"]
 
 # Collectives that wait longer than this fail (a rank that died without torchrun noticing, a
 # callback that stopped one rank only) instead of hanging; long enough for a slow validation.
 TIMEOUT = timedelta(minutes=30)
 _ENV = ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE")
 _joined = False  # whether nnrecipe formed the group (and so takes it down in leave())
+_alone = False  # set by alone(): a single-process tool on rank 0 ignores torchrun's variables
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +76,8 @@ def world() -> World:
         >>> world().size >= 1
         True
     """
+    if _alone:
+        return World()
     size, rank = _env_int("WORLD_SIZE", 1), _env_int("RANK", 0)
     dist = sys.modules.get("torch.distributed")
     if dist is not None and dist.is_available() and dist.is_initialized():  # type: ignore[attr-defined]
@@ -85,6 +88,20 @@ def world() -> World:
         shown = ", ".join(f"{k}={os.environ.get(k)}" for k in _ENV if k in os.environ)
         raise ConfigError(f"inconsistent process placement ({shown}): RANK must be below WORLD_SIZE; start the processes with torchrun")
     return World(rank, size, local_rank, local_size)
+
+
+def alone() -> None:
+    """From now on this process is a world of one, whatever torchrun set: a single-process
+    tool (``check``, ``audit``, ``tune``...) run on rank 0 trains its short runs alone.
+
+    Raises:
+        ConfigError: A process group is formed already (then this process is not alone).
+    """
+    global _alone
+    dist = sys.modules.get("torch.distributed")
+    if dist is not None and dist.is_available() and dist.is_initialized():  # type: ignore[attr-defined]
+        raise ConfigError("alone() after the process group was formed: call it before the first fit, or call leave() first")
+    _alone = True
 
 
 def join() -> World:
