@@ -42,7 +42,7 @@ def torchrun(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")}
     command = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-addr", "127.0.0.1",
                "--master-port", str(free_port()), *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG)
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG, check=False)
 
 
 def outputs(out: Path, rank: int = 0) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
@@ -51,15 +51,15 @@ def outputs(out: Path, rank: int = 0) -> tuple[dict[str, torch.Tensor], dict[str
 
 def assert_same_model(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> None:
     assert a.keys() == b.keys()
-    for k in a:
-        torch.testing.assert_close(a[k], b[k], atol=1e-6, rtol=1e-5, msg=lambda m, k=k: f"{k}: {m}")
+    for k, value in a.items():
+        torch.testing.assert_close(value, b[k], atol=1e-6, rtol=1e-5, msg=lambda m, k=k: f"{k}: {m}")
 
 
 def without_newest_checkpoint(run_dir: Path, into: Path) -> Path:
     """A copy of ``run_dir`` as a crash before its last checkpoint leaves it."""
     copy = into / run_dir.name
     shutil.copytree(run_dir, copy)
-    newest = sorted((copy / "checkpoints").glob("step-*"))[-1]
+    newest = max((copy / "checkpoints").glob("step-*"))
     shutil.rmtree(newest)
     return copy
 
