@@ -64,16 +64,16 @@ def check_split_among(config: TrainConfig, train: DataSource, size: int) -> None
 def fingerprint(config: TrainConfig, model: nn.Module, example: torch.Tensor, hparams: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, str]:
     """Digests of what this process is about to train, compared across processes before step 1."""
     parts = {
-        "training config": json.dumps(config.to_dict(), sort_keys=True, default=str),
-        "hyperparameters": json.dumps(dict(hparams), sort_keys=True, default=str),
-        "model": repr([(k, tuple(v.shape), str(v.dtype)) for k, v in model.state_dict().items()]),
-        "first training inputs": example.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes().hex(),
+        "training config": json.dumps(config.to_dict(), sort_keys=True, default=str).encode(),
+        "hyperparameters": json.dumps(dict(hparams), sort_keys=True, default=str).encode(),
+        "model": repr([(k, tuple(v.shape), str(v.dtype)) for k, v in model.state_dict().items()]).encode(),
+        "first training inputs": example.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes(),
     }
     source = record.get("experiment")
-    if isinstance(source, str):
+    if isinstance(source, str):  # "path.py:name": the file's bytes, wherever each process found it
         path = Path(source.rsplit(":", 1)[0])
-        parts["experiment file"] = path.read_bytes().hex() if path.is_file() else source
-    return {k: hashlib.sha256(v.encode()).hexdigest() for k, v in parts.items()}
+        parts["experiment file"] = path.read_bytes() if path.is_file() else source.encode()
+    return {k: hashlib.sha256(v).hexdigest() for k, v in parts.items()}
 
 
 def process_seed(seed: int, rank: int) -> int:
