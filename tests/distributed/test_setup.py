@@ -52,13 +52,14 @@ def test_no_rendezvous_address_exits_2_with_the_fix(experiment: Path, tmp_path: 
     assert not (tmp_path / "runs").exists()
 
 
+@pytest.mark.parametrize("command", ["check", "audit"])
 @pytest.mark.parametrize("rank", ["1", "0"])
-def test_check_runs_on_rank_0_alone(rank: str, torchrun_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_single_process_tools_run_on_rank_0_alone(command: str, rank: str, torchrun_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     torchrun_env.setenv("WORLD_SIZE", "2")
     torchrun_env.setenv("RANK", rank)
     seen = []
-    torchrun_env.setattr("nnrecipe._cli._check.run", lambda args: seen.append(_world.world().size) or 0)
-    assert main(["check", "whatever.py"]) == 0
+    torchrun_env.setattr(f"nnrecipe._cli._{command}.run", lambda args: seen.append(_world.world().size) or 0)
+    assert main([command, "whatever.py"]) == 0
     if rank == "1":
         assert seen == [] and "run by rank 0 alone" in capsys.readouterr().err
     else:
