@@ -4,10 +4,11 @@ Each process sees only its part of a batch; plain batch norm normalises with the
 statistics. Synchronised, every process normalises with the statistics of the whole batch,
 as one process would, and the running statistics move identically everywhere.
 
-PyTorch's own ``nn.SyncBatchNorm`` refuses CPU tensors (and reads a count on the host in
-every forward on CUDA), so this is ours: two sums over the processes per layer (the mean,
-then the variance about it, which keeps the variance accurate), each with a gradient that
-is the same sum of the incoming gradients. It works wherever ``torch.distributed`` does.
+PyTorch's own ``nn.SyncBatchNorm`` (``convert_sync_batchnorm``) cannot train on the CPU: in
+torch 2.13 ``DistributedDataParallel`` refuses it there ("SyncBatchNorm layers only work with
+GPU modules"). So this is ours, one code path for gloo and NCCL: two sums over the
+processes per layer (the mean, then the variance about it, which keeps the variance
+accurate), each with a gradient that is the same sum of the incoming gradients.
 Training batch norm layers are swapped for the run and put back afterwards; they share
 parameters and buffers, so the user's model keeps everything it learned.
 """
