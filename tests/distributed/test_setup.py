@@ -101,3 +101,21 @@ def test_the_parts_of_a_batch_are_the_batch_in_order() -> None:
             torch.testing.assert_close(torch.cat([x0, x1]), b[0])
             assert (s0, s1) == (len(x0) * 2 / len(b[0]), len(x1) * 2 / len(b[0]))
     assert [part(9, r, 2) for r in (0, 1)] == [slice(0, 5), slice(5, 9)]
+
+
+def test_processes_cut_the_same_batches_of_a_shuffling_dataloader() -> None:
+    from nnrecipe._core._data import LoaderData
+    from nnrecipe._train._batches import TrainBatches
+    from nnrecipe.callbacks import TrainerState
+
+    X = torch.arange(40.0).unsqueeze(1)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, torch.zeros(40, dtype=torch.long)), batch_size=8, shuffle=True)
+    seen = []
+    for rank in (0, 1):
+        torch.manual_seed(100 + rank)  # each process's own generator state (its own dropout seed)
+        batches = TrainBatches(LoaderData(loader), TrainConfig(batch_size=8), torch.device("cpu"), None, rank=rank, size=2)
+        state = TrainerState(model=torch.nn.Linear(1, 1), optimizer=torch.optim.SGD([torch.zeros(1)], lr=0.1), run_dir=None, total_steps=5)
+        seen.append([x.flatten().tolist() for (x, _), _ in batches.epoch(state)])
+    for part0, part1 in zip(*seen):
+        assert len(part0) == len(part1) == 4 and not set(part0) & set(part1)
+    assert sorted(v for parts in seen for p in parts for v in p) == list(range(40))

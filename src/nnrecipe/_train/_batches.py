@@ -27,7 +27,7 @@ from .._core._config import TrainConfig
 from .._core._data import Batch, DataSource, LoaderData, TensorData
 from .._core._errors import DataError
 from .._core._experiment import Augment
-from .._core._rng import rng_state, set_rng_state
+from .._core._rng import rng_state, seed_everything, set_rng_state
 from ..callbacks import TrainerState
 
 __all__ = ["TrainBatches", "step_generator"]
@@ -43,6 +43,11 @@ def step_generator(seed: int, step: int, device: torch.device) -> torch.Generato
     """
     digest = hashlib.blake2b(f"augment:{seed}:{step}".encode(), digest_size=8).digest()
     return torch.Generator(device=device).manual_seed(int.from_bytes(digest, "little") >> 1)
+
+
+def _loader_seed(seed: int, epoch: int) -> int:
+    """The seed a DataLoader's sampler draws epoch ``epoch``'s order from, on every process."""
+    return int.from_bytes(hashlib.blake2b(f"loader:{seed}:{epoch}".encode(), digest_size=8).digest(), "little") >> 1
 
 
 def apply_augment(augment: Augment, batch: Batch, generator: torch.Generator) -> Batch:
@@ -88,10 +93,15 @@ class TrainBatches:
         else:
             whole = self.source.batches(cfg.batch_size, seed=cfg.seed, epoch=state.epoch, shuffle=True, start=state.batch_in_epoch)
             batches = zip(whole, itertools.repeat(1.0))
-        if isinstance(self.source, LoaderData) and state.batch_in_epoch > 0:
-            # Replay the sampler's draw from the epoch's starting RNG, then continue as before.
+        if isinstance(self.source, LoaderData) and (self.size > 1 or state.batch_in_epoch > 0):
+            # A DataLoader's sampler draws its order from the global RNG at its first batch. Replay
+            # the draw from the epoch's starting RNG (resuming mid-epoch); with several processes
+            # (each with its own seed), draw from one every process shares: all cut the same batches.
             now = rng_state()
-            set_rng_state(*self.epoch_rng)
+            if self.size > 1:
+                seed_everything(_loader_seed(cfg.seed, state.epoch))
+            else:
+                set_rng_state(*self.epoch_rng)
             first = next(batches, None)
             set_rng_state(*now)
             batches = itertools.chain([] if first is None else [first], batches)
