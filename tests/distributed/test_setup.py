@@ -119,3 +119,20 @@ def test_processes_cut_the_same_batches_of_a_shuffling_dataloader() -> None:
     for part0, part1 in zip(*seen):
         assert len(part0) == len(part1) == 4 and not set(part0) & set(part1)
     assert sorted(v for parts in seen for p in parts for v in p) == list(range(40))
+
+
+def test_a_run_made_before_sync_batchnorm_existed_still_resumes(tmp_path: Path) -> None:
+    import json
+
+    import nnrecipe
+
+    X, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    config = TrainConfig(epochs=2, batch_size=16, device="cpu", tensorboard=False)
+    first = nnrecipe.fit(torch.nn.Linear(4, 2), (X, y), config=config, runs_dir=tmp_path)
+    assert first.run_dir is not None
+    for state in first.run_dir.glob("checkpoints/step-*/state.json"):  # as an older nnrecipe wrote it
+        meta = json.loads(state.read_text())
+        del meta["config"]["sync_batchnorm"]
+        state.write_text(json.dumps(meta))
+    resumed = nnrecipe.Trainer(config, runs_dir=tmp_path).fit(torch.nn.Linear(4, 2), (X, y), "cross_entropy", resume=first.run_dir)
+    assert resumed.steps == first.steps

@@ -127,7 +127,8 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
     if found is None:
         raise CheckpointError(f"{run_dir} has no checkpoint to resume from (it stopped before the first one); start a new run")
     path, ckpt = found
-    recorded, now = ckpt.get("config", {}), config.to_dict()
+    # A field added since the run was made (``sync_batchnorm``) had its default's behaviour then.
+    recorded, now = {**TrainConfig().to_dict(), **ckpt.get("config", {})}, config.to_dict()
     if recorded != now:
         changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k))
         raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
