@@ -58,11 +58,11 @@ def run(args: argparse.Namespace) -> int:
 
     from nnrecipe.runs import read_run_config
 
-    console = Console(stderr=False)
+    here = nnrecipe.distributed.world()
+    console = Console(stderr=False, quiet=not here.is_main)  # under torchrun, rank 0 prints
     spec = args.experiment
-    if args.resume:
-        recorded = read_run_config(Path(args.resume)).get("experiment")
-        spec = spec or recorded
+    if args.resume and spec is None:  # (other machines than rank 0's may not hold the run folder)
+        spec = read_run_config(Path(args.resume)).get("experiment")
         if spec is None:
             raise nnrecipe.ConfigError(
                 f"{args.resume} does not record its experiment file; pass it: nnrecipe fit PATH.py --resume {args.resume}"

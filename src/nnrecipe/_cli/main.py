@@ -10,6 +10,10 @@ Exit codes:
        :class:`~nnrecipe.CheckpointError`. A ``ValueError`` from anywhere else is not proof
        of bad input: it may be a bug, and is reported as one (exit 1).
 
+Under ``torchrun`` only ``fit`` trains in many processes: every other command is a
+single-process tool that runs on rank 0 alone while the other ranks exit at once (0), and
+only rank 0 prints the library's progress lines.
+
 Parsing imports no heavy library: each subcommand module registers its parser with
 light imports only and imports torch and the rest inside its ``run``.
 """
@@ -23,12 +27,15 @@ import logging
 import sys
 from collections.abc import Iterator, Sequence
 
-from nnrecipe import CheckpointError, ConfigError, DataError, NnrecipeError
+from nnrecipe import CheckpointError, ConfigError, DataError, NnrecipeError, distributed
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
 SUBCOMMANDS = ("fit", "demo", "check", "audit", "tune", "analyze", "ensemble", "report")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+# The commands whose processes train together under torchrun; the others run on rank 0 alone.
+MANY_PROCESSES = ("fit",)
 
 # The errors that mean "your input was wrong" (exit 2); every other one is exit 1.
 BAD_INPUT: tuple[type[Exception], ...] = (ConfigError, DataError, CheckpointError)
@@ -120,6 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        here = distributed.world()
+        if here.size > 1 and args.command not in MANY_PROCESSES:
+            if not here.is_main:
+                print(f"nnrecipe {args.command}: a single-process tool, run by rank 0 alone; rank {here.rank} has nothing to do", file=sys.stderr)
+                return EXIT_OK
+            distributed.alone()
+        if not here.is_main:
+            logging.getLogger("nnrecipe").setLevel(logging.WARNING)  # rank 0 tells the story
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted; the last checkpoint and logs are kept", file=sys.stderr)
@@ -130,6 +145,8 @@ def _run(args: argparse.Namespace) -> int:
         code, message = exit_status(e)
         print(f"nnrecipe {args.command}: {message}", file=sys.stderr)
         return code
+    finally:
+        distributed.leave()  # the process group this command formed, if any
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -59,6 +59,11 @@ class TrainConfig:
             the same step).
         compile: Run the model's forward through ``torch.compile`` (falls back to eager,
             with a warning, where compilation fails).
+        sync_batchnorm: When several processes train together (torchrun), batch norm
+            normalises with the statistics of the whole global batch, as one process would
+            (two small sums over the processes per layer and step). On by default: the
+            result then does not depend on the number of processes. Off, each process
+            normalises with its own part of the batch (faster; noisier with small parts).
 
     Raises:
         ConfigError: A value of the wrong type, outside its range, or not one of the choices.
@@ -94,6 +99,7 @@ class TrainConfig:
     histogram_every: Count | None = None
     accumulate_steps: Count = 1
     compile: bool = False
+    sync_batchnorm: bool = True
 
     def __post_init__(self) -> None:
         check_fields(self)  # types, choices and ranges, all read from the annotations above

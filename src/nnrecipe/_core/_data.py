@@ -3,6 +3,10 @@
 In-memory tensors take a fast path: once per epoch the whole set is permuted with one
 gather, and batches are then contiguous views. Small models spend most of their time in
 per-example ``__getitem__`` and collate; this path has neither.
+
+Processes training together split every batch: process ``rank`` of ``size`` takes a
+contiguous part of it (:func:`part`), so that together they use exactly the examples one
+process would, in the same order.
 """
 
 from __future__ import annotations
@@ -19,10 +23,24 @@ from torch.utils.data.dataloader import default_collate
 
 from ._errors import DataError
 
-__all__ = ["Batch", "DataLike", "DataSource", "TensorData", "DatasetData", "LoaderData", "as_source"]
+__all__ = ["Batch", "DataLike", "DataSource", "TensorData", "DatasetData", "LoaderData", "as_source", "part"]
 
 Batch: TypeAlias = tuple[torch.Tensor, torch.Tensor]
 DataLike: TypeAlias = "tuple[Any, Any] | Dataset[Any] | DataLoader[Any] | DataSource"
+
+
+def part(n: int, rank: int, size: int) -> slice:
+    """Process ``rank``'s contiguous part of a batch of ``n`` examples split among ``size``.
+
+    The parts' sizes differ by at most one (the first ``n % size`` parts are one larger).
+
+    Example:
+        >>> [part(10, r, 4) for r in range(4)]
+        [slice(0, 3, None), slice(3, 6, None), slice(6, 8, None), slice(8, 10, None)]
+    """
+    base, extra = divmod(n, size)
+    lo = rank * base + min(rank, extra)
+    return slice(lo, lo + base + (rank < extra))
 
 
 def _epoch_generator(seed: int, epoch: int) -> torch.Generator:
@@ -50,6 +68,22 @@ class DataSource(abc.ABC):
     def num_batches(self, batch_size: int, *, drop_last: bool = False) -> int:
         n = len(self)
         return n // batch_size if drop_last else -(-n // batch_size)
+
+    def part_batches(self, batch_size: int, *, seed: int, epoch: int, start: int, rank: int, size: int) -> Iterator[tuple[Batch, float]]:
+        """Process ``rank``'s :func:`part` of each shuffled batch of one epoch, from batch
+        ``start``, with its share: the part's size over an equal split's (1.0 unless the
+        batch does not split evenly).
+
+        This default cuts the whole batch (views of in-memory data); a source that can load
+        only the part (``DatasetData``) overrides it.
+
+        Raises:
+            DataError: A batch has fewer examples than there are processes.
+        """
+        for x, y in self.batches(batch_size, seed=seed, epoch=epoch, shuffle=True, start=start):
+            _check_part(len(x), size)
+            where = part(len(x), rank, size)
+            yield (x[where], y[where]), (where.stop - where.start) * size / len(x)
 
 
 def _to_tensor(a: Any, what: str) -> torch.Tensor:
@@ -184,13 +218,23 @@ class DatasetData(DataSource):
     def batches(
         self, batch_size: int, *, seed: int, epoch: int, shuffle: bool, start: int = 0
     ) -> Iterator[Batch]:
+        for batch, _ in self.part_batches(batch_size, seed=seed, epoch=epoch, start=start, rank=0, size=1, shuffle=shuffle):
+            yield batch
+
+    def part_batches(
+        self, batch_size: int, *, seed: int, epoch: int, start: int, rank: int, size: int, shuffle: bool = True
+    ) -> Iterator[tuple[Batch, float]]:
+        """Loads and collates only this process's part of each batch."""
         order = (
             torch.randperm(self._n, generator=_epoch_generator(seed, epoch)).tolist()
             if shuffle
             else list(range(self._n))
         )
         for lo in range(start * batch_size, self._n, batch_size):
-            yield self._collate(order[lo : lo + batch_size])
+            batch = order[lo : lo + batch_size]
+            _check_part(len(batch), size)
+            where = part(len(batch), rank, size)
+            yield self._collate(batch[where]), (where.stop - where.start) * size / len(batch)
 
     def head(self, n: int) -> Batch:
         return self._collate(list(range(min(n, self._n))))
@@ -237,6 +281,14 @@ class LoaderData(DataSource):
             if got >= n:
                 break
         return torch.cat(xs)[:n], torch.cat(ys)[:n]
+
+
+def _check_part(n: int, size: int) -> None:
+    if n < size:
+        raise DataError(
+            f"a batch of {n} examples cannot be split among {size} processes (each needs at least one); "
+            "use a batch size (and a data set size) that leaves every process a part, or fewer processes"
+        )
 
 
 def is_sized(obj: object) -> bool:

@@ -1,18 +1,28 @@
-"""Evaluation over a whole split: sums over every example, never an average of batch means."""
+"""Evaluation over a whole split: sums over every example, never an average of batch means.
+
+Processes training together split the split's batches among them (process ``rank`` takes
+a contiguous run of whole batches), add up their sums, and finish the metrics from the
+totals: every example counts exactly once (``DistributedSampler`` pads with duplicates),
+each batch is computed as one process computes it, and every process gets the same row.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from typing import Any
+import itertools
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
 
-from ._data import DataSource, as_source
+from ._data import Batch, DataSource, as_source, part
 from ._losses import LossFn, LossLike, resolve_loss
 from ._metrics import Metric, MetricLike, default_metrics, resolve_metrics
 from ._task import TaskKind, infer_task
+
+if TYPE_CHECKING:
+    from ._peers import Peers
 
 __all__ = ["evaluate", "evaluate_source"]
 
@@ -27,8 +37,13 @@ def evaluate_source(
     *,
     amp_dtype: torch.dtype | None = None,
     prefix: str = "",
+    group: Peers | None = None,
 ) -> dict[str, float]:
-    """Loss and metrics of ``model`` (in eval mode, restored after) over all of ``src``."""
+    """Loss and metrics of ``model`` (in eval mode, restored after) over all of ``src``.
+
+    With ``group`` (processes training together), each evaluates its part of ``src`` and
+    every one returns the row of the whole.
+    """
     device = next(iter(model.parameters()), torch.zeros(())).device
     was_training = model.training
     model.eval()
@@ -39,7 +54,7 @@ def evaluate_source(
     autocast = torch.autocast(device.type, dtype=amp_dtype) if amp_dtype else contextlib.nullcontext()
     try:
         with torch.no_grad(), autocast:
-            for x, y in src.batches(EVAL_BATCH, seed=0, epoch=0, shuffle=False):
+            for x, y in _my_batches(src, group):
                 x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                 out = model(x)
                 loss_sum += loss_fn(out, y).double() * len(x)
@@ -50,10 +65,26 @@ def evaluate_source(
                     counts[i] += c
     finally:
         model.train(was_training)
-    row = {f"{prefix}loss": float(loss_sum) / n}
-    for m, s, c in zip(metrics, sums, counts):
-        row[f"{prefix}{m.name}"] = m.finish(float(s) / max(c, 1))
+    totals: list[float] = _totals(group, [loss_sum, *sums], [n, *counts]).tolist()  # one read of the device
+    n, counts = int(totals[1 + len(metrics)]), [int(c) for c in totals[2 + len(metrics):]]
+    row = {f"{prefix}loss": totals[0] / n}
+    for m, total, c in zip(metrics, totals[1 : 1 + len(metrics)], counts):
+        row[f"{prefix}{m.name}"] = m.finish(total / max(c, 1))
     return row
+
+
+def _my_batches(src: DataSource, group: Peers | None) -> Iterator[Batch]:
+    """This process's batches of ``src``: all of them, or its contiguous run of whole ones."""
+    if group is None:
+        return src.batches(EVAL_BATCH, seed=0, epoch=0, shuffle=False)
+    mine = part(src.num_batches(EVAL_BATCH), group.rank, group.size)
+    return itertools.islice(src.batches(EVAL_BATCH, seed=0, epoch=0, shuffle=False, start=mine.start), mine.stop - mine.start)
+
+
+def _totals(group: Peers | None, sums: list[torch.Tensor], counts: list[int]) -> torch.Tensor:
+    """Sums then counts, added up over the processes (float64: counts stay exact)."""
+    packed = torch.stack([*sums, *(torch.tensor(c, dtype=torch.float64, device=sums[0].device) for c in counts)])
+    return packed if group is None else group.total(packed)
 
 
 def evaluate(

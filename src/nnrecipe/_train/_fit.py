@@ -13,6 +13,8 @@ from .._core._errors import ConfigError
 from .._core._experiment import Experiment
 from .._core._losses import LossLike
 from .._core._metrics import MetricLike
+from .._core._peers import on_main, peers
+from .._core._world import join
 from ..callbacks import Callback
 from ._runs import read_run_config
 from ._trainer import FitResult, Trainer
@@ -66,7 +68,8 @@ def fit_experiment(
     """
     hparams = {**experiment.hparams, **(overrides or {})}
     if resume is not None:
-        recorded = read_run_config(Path(resume))["hparams"]
+        join()  # under torchrun: the run folder is rank 0's, which reads it for every process
+        recorded = on_main(peers(), lambda: read_run_config(Path(resume))["hparams"])
         clash = {k: (recorded.get(k), v) for k, v in (overrides or {}).items() if recorded.get(k) != v}
         if clash:
             raise ConfigError(f"cannot change hyperparameters when resuming: {clash}; start a new run with --parent instead")

@@ -127,7 +127,8 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
     if found is None:
         raise CheckpointError(f"{run_dir} has no checkpoint to resume from (it stopped before the first one); start a new run")
     path, ckpt = found
-    recorded, now = ckpt.get("config", {}), config.to_dict()
+    # A field added since the run was made (``sync_batchnorm``) had its default's behaviour then.
+    recorded, now = {**TrainConfig().to_dict(), **ckpt.get("config", {})}, config.to_dict()
     if recorded != now:
         changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k))
         raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
@@ -142,11 +143,15 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
 def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequence[Callback]) -> None:
     """Put the counters where the resume point left them (before ``on_train_begin``).
 
+    A process other than rank 0 of several has no run log and no resume points (it writes no
+    files): the saved states of those two, last in the list, are not its business.
+
     Raises:
         CheckpointError: The run had other callbacks, whose states cannot be restored.
     """
     saved = [s["type"] for s in ckpt["callbacks"]]
-    if saved != [type(cb).__name__ for cb in callbacks]:
+    names = [type(cb).__name__ for cb in callbacks]
+    if saved[: len(names)] != names or not set(saved[len(names) :]) <= {"RunLog", "ResumePoints"}:
         raise CheckpointError(
             f"the resumed run had callbacks {saved} but this one has "
             f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks"

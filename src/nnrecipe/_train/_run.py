@@ -3,6 +3,10 @@
 The loop in ``_trainer.py`` reads only this bundle: the state callbacks see, the train
 step, the training batches, the loss window, validation and the callbacks, the built-in
 ones (history, run log, resume points) last so that they see what the others did.
+
+When processes train together, only rank 0 has a run folder (so only it writes files: the
+run log, resume points, and every callback that writes only when ``run_dir`` is set); the
+others get rank 0's resume point and history rows from it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -29,6 +33,7 @@ from ..callbacks import Callback, TrainerState
 from ._batches import TrainBatches
 from ._checkpoint import writing
 from ._compile import compiled_forward
+from ._distributed import data_parallel, process_seed
 from ._history import History
 from ._hooks import CallbackList
 from ._optim import OptimizerFactory, build_optimizer
@@ -38,6 +43,9 @@ from ._runs import create_run_dir, find_parent, read_run_config, write_run_confi
 from ._step import TrainStep
 from ._summary import ModelSummary
 from ._window import LossWindow
+
+if TYPE_CHECKING:
+    from .._core._peers import Peers
 
 __all__ = ["Run", "RunSpec", "start_run"]
 
@@ -71,14 +79,18 @@ class Run:
     callbacks: CallbackList
     history: History
     runlog: RunLog | None
+    group: Peers | None = None
     validated_step: int = -1
 
     def validate(self) -> dict[str, Any]:
-        """The validation row for the current weights, over the whole validation set."""
+        """The validation row for the current weights, over the whole validation set (each
+        process evaluates its part; every one gets the row of the whole)."""
         spec, state = self.spec, self.state
         assert spec.val is not None
         amp_dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(spec.config.precision)
-        scores = evaluate_source(spec.model, spec.val, spec.loss_fn, spec.metrics, amp_dtype=amp_dtype, prefix="val_")
+        if self.group is not None:
+            self.group.sync_buffers(spec.model)  # one model evaluated: rank 0's running statistics
+        scores = evaluate_source(spec.model, spec.val, spec.loss_fn, spec.metrics, amp_dtype=amp_dtype, prefix="val_", group=self.group)
         self.validated_step = state.step
         return {"step": state.step, "epoch": state.epoch, **scores}
 
@@ -89,14 +101,16 @@ class Run:
 
 def start_run(
     spec: RunSpec, user_callbacks: Sequence[Callback], *, run_dir: Path | None, resume: dict[str, Any] | None,
-    optimizer: OptimizerFactory | None, augment: Augment | None, hparams: Mapping[str, Any],
+    optimizer: OptimizerFactory | None, augment: Augment | None, hparams: Mapping[str, Any], group: Peers | None = None,
 ) -> Run:
     """Build the run, call ``on_train_begin`` and restore the resume point, if any."""
     cfg = spec.config
-    seed_everything(cfg.seed)
+    rank, size = (0, 1) if group is None else (group.rank, group.size)
+    seed_everything(process_seed(cfg.seed, rank))  # dropout masks differ between processes
     opt = build_optimizer(optimizer, cfg, spec.model, spec.device)
-    step = TrainStep(spec.model, opt, spec.loss_fn, cfg, spec.device, compiled_forward(spec.model, cfg.compile))
-    batches = TrainBatches(spec.train, cfg, spec.device, augment)
+    forward = spec.model if group is None else data_parallel(spec.model, spec.device)
+    step = TrainStep(spec.model, opt, spec.loss_fn, cfg, spec.device, compiled_forward(forward, cfg.compile), group)
+    batches = TrainBatches(spec.train, cfg, spec.device, augment, rank=rank, size=size)
     window = LossWindow(spec.device)
     steps_per_epoch = spec.train.num_batches(cfg.batch_size)
     state = TrainerState(
@@ -114,10 +128,14 @@ def start_run(
         cb.set_trainer(state)
     if resume is not None:
         resume_position(resume, state, callbacks)
-    run = Run(spec, state, step, batches, window, CallbackList(callbacks), history, runlog)
+    run = Run(spec, state, step, batches, window, CallbackList(callbacks), history, runlog, group)
     run.callbacks.on_train_begin({})
     if resume is not None:
         restore_resume_point(resume, state, step, window, batches, callbacks)
+        if group is not None:
+            history.rows = group.from_main(history.rows)  # the rows are in rank 0's folder
+            if rank > 0:  # the point holds rank 0's generators; the others draw on from their own seeds
+                seed_everything(process_seed(cfg.seed, rank) + state.step)
         last = history.last_validation
         run.validated_step = -1 if last is None else int(last["step"])
     return run

@@ -17,12 +17,18 @@ How the skip happens depends on where the numbers live:
 The check is one fused pass over the gradients (``_amp_foreach_non_finite_check_and_unscale_``
 with a scale of 1, the GradScaler's own kernel), or the global norm when clipping computes it
 anyway. ``benchmarks/trainer_overhead.py`` measures its cost.
+
+When processes train together (``group``), each computes its part of the batch through the
+data-parallel model, whose backward pass averages the gradients; the part's loss is weighted
+by its ``share`` (uneven last batches) and summed over the processes, so the loss, the
+gradients and the guard's verdict are the whole batch's, the same on every process. That
+sum is one more collective per step, queued behind the backward pass on CUDA (no host wait).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import torch
 from torch import nn
@@ -30,6 +36,9 @@ from torch import nn
 from .._core._config import TrainConfig
 from .._core._data import Batch
 from .._core._losses import LossFn
+
+if TYPE_CHECKING:
+    from .._core._peers import Peers
 
 __all__ = ["StepOutput", "TrainStep"]
 
@@ -69,14 +78,16 @@ class TrainStep:
         loss_fn: ``(output, target) -> scalar``.
         config: Precision, clipping and ``accumulate_steps``.
         device: Where the model lives.
-        forward: The callable that runs the model (a compiled one, or the model itself).
+        forward: The callable that runs the model (a compiled one, the data-parallel one, or
+            the model itself).
+        group: The processes training together, or ``None`` for one process.
     """
 
     def __init__(
         self, model: nn.Module, optimizer: torch.optim.Optimizer, loss_fn: LossFn, config: TrainConfig,
-        device: torch.device, forward: Callable[[torch.Tensor], torch.Tensor] | None = None,
+        device: torch.device, forward: Callable[[torch.Tensor], torch.Tensor] | None = None, group: Peers | None = None,
     ) -> None:
-        self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
+        self.model, self.optimizer, self.loss_fn, self.group = model, optimizer, loss_fn, group
         self.forward = forward or model
         self.clip, self.accumulate = config.grad_clip_norm, config.accumulate_steps
         self.params = [p for group in optimizer.param_groups for p in group["params"]]
@@ -104,9 +115,10 @@ class TrainStep:
             self._factor = factor
         return float(self.optimizer.param_groups[0]["lr"])
 
-    def __call__(self, batch: Batch) -> StepOutput:
+    def __call__(self, batch: Batch, share: float = 1.0) -> StepOutput:
+        """One step on ``batch`` (this process's part of the global batch, of relative size ``share``)."""
         self.optimizer.zero_grad(set_to_none=True)
-        loss = self._backward(*batch)
+        loss = self._backward(*batch, share)
         if self.scaler is not None:
             self.scaler.unscale_(self.optimizer)
         norm = torch.nn.utils.clip_grad_norm_(self.params, self.clip) if self.clip is not None else None
@@ -125,12 +137,17 @@ class TrainStep:
             self.optimizer.step()
         return StepOutput(loss, nonfinite, norm)
 
-    def _backward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Forward and backward over ``accumulate`` micro-batches; the batch's mean loss, detached."""
+    def _backward(self, x: torch.Tensor, y: torch.Tensor, share: float) -> torch.Tensor:
+        """Forward and backward over ``accumulate`` micro-batches; the (global) batch's mean loss, detached."""
         if self.accumulate == 1 and self.amp_dtype is None and self.scaler is None:  # the common case, lean
             loss = self.loss_fn(self.forward(x), y)
-            loss.backward()
-            return loss.detach()
+            if self.group is None:
+                loss.backward()
+                return loss.detach()
+            weighted = loss * share if share != 1.0 else loss
+            summed = self.group.start_sum(weighted)  # overlaps the backward pass
+            weighted.backward()
+            return summed() / self.group.size
         total = torch.zeros((), device=self.device)
         n = len(x)
         for xs, ys in zip(x.tensor_split(self.accumulate), y.tensor_split(self.accumulate)):
@@ -138,10 +155,10 @@ class TrainStep:
                 continue
             with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                 # Weighted by its share of the batch: the summed gradient is the batch's mean gradient.
-                part = self.loss_fn(self.forward(xs), ys) * (len(xs) / n)
+                part = self.loss_fn(self.forward(xs), ys) * (len(xs) / n * share)
             self._scaled(part).backward()
             total += part.detach()
-        return total
+        return total if self.group is None else self.group.start_sum(total)() / self.group.size
 
     def _scaled(self, loss: torch.Tensor) -> torch.Tensor:
         return loss if self.scaler is None else self.scaler.scale(loss)

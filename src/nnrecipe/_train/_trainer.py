@@ -4,6 +4,9 @@ Everything a run needs to continue bit-exactly (weights, optimizer, RNG states, 
 the epoch, the loss window, callback states) is in each resume point; data order and
 augmentation are pure functions of (seed, epoch) and (seed, step). Files are the business
 of built-in callbacks (``RunLog``, ``ResumePoints``): the loop knows nothing about them.
+
+Started by ``torchrun``, every process runs this same ``fit`` on its part of each batch
+(``_distributed.py``); rank 0 alone makes and writes the run folder.
 """
 
 from __future__ import annotations
@@ -22,15 +25,18 @@ from torch import nn
 
 from .._core._config import TrainConfig
 from .._core._data import LoaderData, as_source
-from .._core._device import choose_threads, resolve_device
+from .._core._device import choose_threads, device_for, resolve_device
 from .._core._experiment import Augment
 from .._core._files import atomic_write_text
 from .._core._losses import LossLike, resolve_loss
 from .._core._metrics import MetricLike, default_metrics, resolve_metrics
 from .._core._monitor import Monitor
+from .._core._peers import agree, on_main, peers
 from .._core._task import TaskKind, infer_task
+from .._core._world import join
 from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
 from ._checkpoint import writing
+from ._distributed import check_split_among, fingerprint, training_together
 from ._optim import OptimizerFactory
 from ._preflight import (
     check_callbacks,
@@ -60,7 +66,8 @@ class FitResult:
             best validation's weights) or ``"last_finite"`` (the run diverged: the model
             holds the weights before the first non-finite step, whose update, like any
             later non-finite one, was never applied).
-        run_dir: The run folder, or ``None`` for a run without files.
+        run_dir: The run folder, or ``None`` for a run without files (and on every process
+            but rank 0 of several, which write none).
         history: Every logged row: train rows (``step, epoch, loss, lr``; the loss is the
             mean since the previous row) every ``log_every`` steps and validation rows
             (``step, epoch, val_loss, val_<metric>``); ``epoch`` is the epoch in progress.
@@ -111,6 +118,10 @@ class Trainer:
             (then ``config``'s optimizer, lr, weight_decay and momentum are not used).
         augment: A training-batch transform ``(x, y, generator) -> (x, y)``, seeded from
             (seed, step); never applied in validation.
+
+    Under ``torchrun`` the processes train one model together, data-parallel: each takes an
+    equal part of every batch (``batch_size`` stays the global batch size), validation
+    counts every example once, and only rank 0 writes files.
 
     Example:
         >>> import torch, nnrecipe
@@ -176,7 +187,9 @@ class Trainer:
 
         Raises:
             DataError: Data unusable (shapes, lengths, non-finite values, labels out of range).
-            ConfigError: A callback monitors a value that is never logged, and the like.
+            ConfigError: A callback monitors a value that is never logged, a batch size that does
+                not split among the processes torchrun started, processes that disagree on
+                what they train, and the like.
             CheckpointError: ``resume`` is not a run folder with an intact checkpoint.
             RunError: A file could not be written (full or read-only disk); the last good
                 checkpoint is intact.
@@ -191,10 +204,12 @@ class Trainer:
         directions = logged_directions(metrics, val_src is not None, cfg)
         check_callbacks(self.callbacks, directions, val_src is not None)
         check_settings(cfg, (train_src.loader.batch_size or 1) if isinstance(train_src, LoaderData) else cfg.batch_size)
-        device = resolve_device(cfg.device)
+        here = join()  # the processes torchrun started form one group (nothing for one process)
+        check_split_among(cfg, train_src, here.size)
+        device, group = device_for(resolve_device(cfg.device), here), peers()
         threads_before = torch.get_num_threads()
-        if device.type == "cpu":
-            torch.set_num_threads(choose_threads(sum(p.numel() for p in model.parameters()), cfg.threads))
+        if device.type == "cpu":  # the machine's cores are shared by the processes on it
+            torch.set_num_threads(choose_threads(sum(p.numel() for p in model.parameters()), cfg.threads, here.local_size))
         try:
             model.to(device)
             summary = summarize_or_explain(model, x0[:2].to(device))
@@ -203,16 +218,26 @@ class Trainer:
                 check_split(model, val_src, "val", loss_fn, task, device, metrics=metrics)
             spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
-            run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
-                                         resume=resume, hparams=hp, record=self.record)
-            run = start_run(spec, self.callbacks, run_dir=run_dir, resume=ckpt, optimizer=self.optimizer, augment=self.augment, hparams=hp)
-            start = time.perf_counter()
-            try:
-                self._loop(run)
-            finally:
-                if run.runlog is not None:
-                    with contextlib.suppress(OSError):  # a crash: keep what was written, raise the crash
-                        run.runlog.close()
+            agree(group, fingerprint(cfg, model, x0, hp, self.record))  # before any file or step
+            run_dir, ckpt = on_main(group, lambda: open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
+                                                                resume=resume, hparams=hp, record=self.record))
+            if here.size > 1:
+                run_dir = run_dir if here.is_main else None  # rank 0 writes the run folder, alone
+                if here.is_main:
+                    log.info("%d processes train together: each takes %d examples of every batch of %d",
+                             here.size, cfg.batch_size // here.size, cfg.batch_size)
+            with training_together(model, group, cfg, cfg.batch_size // here.size):
+                run = start_run(spec, self.callbacks, run_dir=run_dir, resume=ckpt, optimizer=self.optimizer,
+                                augment=self.augment, hparams=hp, group=group)
+                start = time.perf_counter()
+                try:
+                    self._loop(run)
+                finally:
+                    if run.runlog is not None:
+                        with contextlib.suppress(OSError):  # a crash: keep what was written, raise the crash
+                            run.runlog.close()
+            if group is not None:
+                group.sync_buffers(model)  # every process ends with rank 0's model
             return self._result(run, time.perf_counter() - start)
         finally:
             torch.set_num_threads(threads_before)
@@ -223,10 +248,10 @@ class Trainer:
         while state.step < state.total_steps and not state.stop_training:
             epoch = state.epoch
             cbs.on_epoch_begin(epoch, {})
-            for batch in run.batches.epoch(state):  # the rest of this epoch, on the device, augmented
+            for batch, share in run.batches.epoch(state):  # the rest of this epoch (this process's part), augmented
                 state.batch = batch
                 state.lr = run.step.set_lr(lr_factor(cfg.schedule, state.step, state.total_steps, cfg.warmup_steps) * state.lr_scale)
-                out = run.step(batch)  # forward, backward, finiteness guard, clipping, optimizer step
+                out = run.step(batch, share)  # forward, backward, finiteness guard, clipping, optimizer step
                 state.step += 1
                 state.batch_in_epoch += 1
                 run.window.add(out)  # summed on the device; read only when a row is logged

@@ -4,6 +4,7 @@ import sys
 import time
 from typing import IO, Any
 
+from .._core._world import world
 from ._base import Callback
 
 __all__ = ["ProgressBar"]
@@ -17,7 +18,8 @@ class ProgressBar(Callback):
     only the steps of this process (after a resume, the steps since the resume).
 
     Library runs do not print: the CLI adds this callback. Add it yourself to see progress
-    from Python.
+    from Python. Under torchrun only rank 0 shows it (every rank keeps the callback, so
+    that their callbacks, and resume points, match).
 
     Args:
         every: Steps between bar refreshes on a terminal.
@@ -44,7 +46,8 @@ class ProgressBar(Callback):
         self._start, self._start_step = time.perf_counter(), self.trainer.step
         self._row_step = self.trainer.step
         self._last: dict[str, Any] = {}
-        if self.stream.isatty():
+        self._shown = world().is_main
+        if self._shown and self.stream.isatty():
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -70,13 +73,13 @@ class ProgressBar(Callback):
     def on_log(self, step: int, logs: dict[str, Any]) -> None:
         self._last["loss"] = logs["loss"]
         steps, self._row_step = step - self._row_step, step
-        if self._bar is None:
+        if self._bar is None and self._shown:
             print(f"step {step}/{self.trainer.total_steps}  epoch {self.trainer.epoch}  loss (mean of {steps} steps) "
                   f"{logs['loss']:.4g}  {self._rate(step):.0f} steps/s", file=self.stream, flush=True)
 
     def on_validation_end(self, step: int, logs: dict[str, Any]) -> None:
         self._last.update({k: v for k, v in logs.items() if k.startswith("val_")})
-        if self._bar is None:
+        if self._bar is None and self._shown:
             print(f"step {step}/{self.trainer.total_steps}  validation  {self._info()}", file=self.stream, flush=True)
 
     def on_step_end(self, step: int, logs: dict[str, Any]) -> None:
