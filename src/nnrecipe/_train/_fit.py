@@ -30,8 +30,10 @@ def fit(
     callbacks: Sequence[Callback] = (),
     metrics: Sequence[MetricLike] | None = None,
     runs_dir: str | Path | None = "runs",
+    diagnostics: bool | None = None,
 ) -> FitResult:
-    """Train a model you already have; see :class:`Trainer` for the details.
+    """Train a model you already have; see :class:`Trainer` for the details (``diagnostics``
+    too: on by default in a run with a folder).
 
     Example:
         >>> import torch, nnrecipe
@@ -39,7 +41,7 @@ def fit(
         >>> nnrecipe.fit(torch.nn.Linear(8, 3), (X, y), val=(X, y), runs_dir=None).steps
         20
     """
-    trainer = Trainer(config, callbacks=callbacks, metrics=metrics, runs_dir=runs_dir)
+    trainer = Trainer(config, callbacks=callbacks, metrics=metrics, runs_dir=runs_dir, diagnostics=diagnostics)
     return trainer.fit(model, train, loss, val=val)
 
 
@@ -52,6 +54,7 @@ def fit_experiment(
     name: str | None = None,
     parent: str | Path | None = None,
     resume: str | Path | None = None,
+    diagnostics: bool | None = None,
 ) -> FitResult:
     """Train a declared experiment with its default hyperparameters and ``overrides``.
 
@@ -76,7 +79,7 @@ def fit_experiment(
     model = experiment.build_model({k: v for k, v in hparams.items()}, seed=config.seed)
     trainer = Trainer(
         config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name,
-        parent=parent, augment=experiment.augment,
+        parent=parent, augment=experiment.augment, diagnostics=diagnostics,
     )
     trainer.record = {"experiment": experiment.source, "loss": str(experiment.loss) if isinstance(experiment.loss, str) else getattr(experiment.loss, "__name__", "callable")}
     result = trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)

@@ -25,6 +25,7 @@ from .._core._files import atomic_write_text
 from .._core._losses import LossFn
 from .._core._metrics import Direction, Metric
 from .._core._rng import seed_everything
+from .._core._task import TaskKind
 from ..callbacks import Callback, TrainerState
 from ._batches import TrainBatches
 from ._checkpoint import writing
@@ -57,6 +58,7 @@ class RunSpec:
     directions: dict[str, Direction | None]
     device: torch.device
     summary: ModelSummary
+    task: TaskKind | None = None
 
 
 @dataclasses.dataclass(eq=False)
@@ -101,7 +103,8 @@ def start_run(
     steps_per_epoch = spec.train.num_batches(cfg.batch_size)
     state = TrainerState(
         model=spec.model, optimizer=opt, run_dir=run_dir, total_steps=cfg.max_steps or cfg.epochs * steps_per_epoch,
-        device=spec.device, steps_per_epoch=steps_per_epoch, directions=spec.directions,
+        device=spec.device, steps_per_epoch=steps_per_epoch, directions=spec.directions, config=cfg,
+        train=spec.train, val=spec.val, loss_fn=spec.loss_fn, task=spec.task,
     )
     history = History(run_dir)
     callbacks: list[Callback] = [*user_callbacks, history]

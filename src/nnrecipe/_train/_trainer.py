@@ -111,6 +111,10 @@ class Trainer:
             (then ``config``'s optimizer, lr, weight_decay and momentum are not used).
         augment: A training-batch transform ``(x, y, generator) -> (x, y)``, seeded from
             (seed, step); never applied in validation.
+        diagnostics: Add the default diagnostics (:mod:`nnrecipe.diagnostics`: prediction
+            dynamics, first-layer weights, activation statistics, gradient and update norms,
+            interpretation after training); ``None``: only when the run has a folder. One of
+            their types in ``callbacks`` replaces the default one.
 
     Example:
         >>> import torch, nnrecipe
@@ -133,11 +137,17 @@ class Trainer:
         parent: str | Path | None = None,
         optimizer: OptimizerFactory | None = None,
         augment: Augment | None = None,
+        diagnostics: bool | None = None,
     ) -> None:
         self.config = config or TrainConfig()
         self.callbacks = list(callbacks)
         if not any(isinstance(cb, TerminateOnNaN) for cb in self.callbacks):
             self.callbacks.append(TerminateOnNaN())
+        if diagnostics if diagnostics is not None else runs_dir is not None:
+            # Imported here: the diagnostics read the ensemble's output rules, whose package imports the tuner, which imports this module.
+            from ..diagnostics import default_diagnostics
+
+            self.callbacks += default_diagnostics(self.callbacks)
         self.metrics = metrics
         self.runs_dir = None if runs_dir is None else Path(runs_dir)
         self.name = name
@@ -201,7 +211,7 @@ class Trainer:
             check_split(model, train_src, "train", loss_fn, task, device, augment=self.augment)
             if val_src is not None:
                 check_split(model, val_src, "val", loss_fn, task, device, metrics=metrics)
-            spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
+            spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary, task)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
             run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
                                          resume=resume, hparams=hp, record=self.record)
