@@ -92,7 +92,8 @@ class GradientNorms(Diagnostic):
         weight = self._per_layer(weights, None)
         nan = torch.full((len(self.names),), math.nan, device=device)
         return {"grad": nan if grad is None else grad, "update": nan if update is None else update,
-                "weight": nan if weight is None else weight, "lr": torch.tensor(self.trainer.lr, device=device)}
+                "weight": nan if weight is None else weight,
+                "lr": torch.tensor(self.trainer.lr if step > 0 else math.nan, device=device)}  # no step before the first
 
     def _per_layer(self, tensors: list[torch.Tensor], mask: list[bool] | None) -> torch.Tensor | None:
         """The L2 norm over each layer's tensors (``mask``: which parameters ``tensors`` cover)."""
