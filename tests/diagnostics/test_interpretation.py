@@ -76,3 +76,14 @@ def test_nothing_without_validation_data(blobs):
     seen = Interpretation()
     nnrecipe.fit(nn.Linear(10, 3), blobs, config=nnrecipe.TrainConfig(epochs=1), callbacks=[seen], runs_dir=None)
     assert seen.result is None
+
+
+def test_tensorboard_pictures_are_drawn_for_images_and_curves():
+    from nnrecipe.diagnostics._figures import confusion_figure, top_losses_figure
+
+    y = torch.randint(0, 3, (8,))
+    images = _interpret(torch.randn(8, 1, 12, 12), y, nn.Sequential(nn.Flatten(), nn.Linear(144, 3)))
+    curves = _interpret(torch.randn(8, 2, 30), y, nn.Sequential(nn.Flatten(), nn.Linear(60, 3)))
+    for d in (images, curves):
+        for picture in (confusion_figure(d), top_losses_figure(d)):
+            assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[2] == 3 and picture.std() > 0

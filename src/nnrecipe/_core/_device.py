@@ -10,7 +10,7 @@ import torch
 from ._config import DeviceName
 from ._errors import ConfigError
 
-__all__ = ["resolve_device", "choose_threads"]
+__all__ = ["choose_threads", "resolve_device"]
 
 log = logging.getLogger(__name__)
 

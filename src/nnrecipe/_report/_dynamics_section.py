@@ -58,7 +58,7 @@ def dynamics_section(d: PredictionData, folder: str, name: str) -> DynamicsSecti
         >>> dynamics_section(d, "runs/r", "r").late_flips
         0.5
     """
-    steps = d.steps.astype(float)
+    steps = d.steps.astype(float).tolist()
     shown = min(SHOWN_EXAMPLES, d.examples)
     facts = [("fixed batch", f"the first {d.examples} {d.split} examples"), ("records", f"{len(steps)}, every {d.cadence} steps at the end")]
     charts: list[Chart] = []
@@ -67,14 +67,14 @@ def dynamics_section(d: PredictionData, folder: str, name: str) -> DynamicsSecti
     if d.p_true is not None:
         mean = d.p_true.mean(1)
         lo, hi = np.percentile(d.p_true, 25, axis=1), np.percentile(d.p_true, 75, axis=1)
-        lines = [Line(f"example {i}", steps, d.p_true[:, i]) for i in range(shown)]
+        lines = [Line(f"example {i}", steps, d.p_true[:, i].tolist()) for i in range(shown)]
         charts.append(Chart("probability of the true class, per example", "step", "p(true class)",
-                            lines=(*lines, Line("mean of the batch", steps, mean, dashed=True)), bands=(Band("middle half of the batch", steps, lo, hi),),
+                            lines=(*lines, Line("mean of the batch", steps, mean.tolist(), dashed=True)), bands=(Band("middle half of the batch", steps, lo.tolist(), hi.tolist()),),
                             note=f"{shown} of {d.examples} examples drawn one line each"))
     if d.top is not None and len(steps) >= 2:
         flips = (d.top[1:] != d.top[:-1]).mean(1)
         charts.append(Chart("share of the batch whose predicted class changed since the previous record", "step", "share changed",
-                            lines=(Line("changed class", steps[1:], flips),), y_marks=(Mark(FLIP_WARN, "warning level"),)))
+                            lines=(Line("changed class", steps[1:], flips.tolist()),), y_marks=(Mark(FLIP_WARN, "warning level"),)))
         late = flips[int(len(flips) * (1 - LATE)):]
         flips_late = float(late.mean()) if len(late) else None
         if flips_late is not None:
@@ -84,7 +84,7 @@ def dynamics_section(d: PredictionData, folder: str, name: str) -> DynamicsSecti
                                              f"changes class between records in the last third): the learning rate is likely too high; "
                                              "lower it or decay it"))
     if d.value is not None:
-        lines = [Line(f"example {i}", steps, d.value[:, i, 0]) for i in range(shown)]
+        lines = [Line(f"example {i}", steps, d.value[:, i, 0].tolist()) for i in range(shown)]
         targets = tuple(Mark(float(np.ravel(d.targets[i])[0]), f"target {i}") for i in range(min(3, shown)))
         charts.append(Chart("predictions per example (first output)", "step", "prediction", lines=tuple(lines), y_marks=targets,
                             note=f"{shown} of {d.examples} examples; horizontal lines: the targets of the first {len(targets)}"))

@@ -120,7 +120,7 @@ def _scatter(d: InterpretationData) -> Chart:
     assert s is not None
     p, t = s.predicted[:MAX_SCATTER, 0], s.targets[:MAX_SCATTER, 0]
     lo, hi = float(np.nanmin([p.min(), t.min()])), float(np.nanmax([p.max(), t.max()]))
-    return Chart("predictions against targets (first output)", "target", "prediction", points=(Points("examples", t, p),),
+    return Chart("predictions against targets (first output)", "target", "prediction", points=(Points("examples", t.tolist(), p.tolist()),),
                  lines=(Line("perfect", (lo, hi), (lo, hi), dashed=True),),
                  note=f"{len(p)} examples spread over the split; MAE {s.mae:.4g}, RMSE {s.rmse:.4g}")
 

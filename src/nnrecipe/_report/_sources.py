@@ -27,9 +27,9 @@ from .._tune._study_file import load_study
 from ._audit_section import audit_section
 from ._checks_section import checks_section
 from ._ensemble_section import ensemble_section, read_ensemble
+from ._run_diagnostics import diagnostics_sections, reference_of
 from ._section import Missing, Section
 from ._study_storage import studies_in_storage
-from ._run_diagnostics import diagnostics_sections, reference_of
 from ._training_section import TrainingSection, training_section
 from ._tuning_section import tuning_section
 

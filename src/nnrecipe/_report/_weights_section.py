@@ -99,7 +99,7 @@ def _bigger(img: np.ndarray) -> np.ndarray:
 
 
 def _layer_lines(steps: np.ndarray, values: np.ndarray, names: tuple[str, ...]) -> tuple[Line, ...]:
-    return tuple(Line(names[i], steps.astype(float), values[:, i]) for i in _shown(len(names)))
+    return tuple(Line(names[i], steps.astype(float).tolist(), values[:, i].tolist()) for i in _shown(len(names)))
 
 
 def _activation_charts(d: ActivationData, notes: list[str]) -> list[Chart]:
@@ -142,7 +142,7 @@ def _norm_charts(d: NormData) -> list[Chart]:
               y_marks=(Mark(HEALTHY_RATIO, "about 1e-3 is healthy"),)),
     ]
     if np.isfinite(d.lr).any():
-        charts.append(Chart("learning rate", "step", "learning rate", lines=(Line("learning rate", steps, d.lr),)))
+        charts.append(Chart("learning rate", "step", "learning rate", lines=(Line("learning rate", steps.tolist(), d.lr.tolist()),)))
     return charts
 
 

@@ -110,11 +110,12 @@ def _points(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("step-*") if p.is_dir())
 
 
-def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[str, Any]:
+def open_resume_point(run_dir: Path, model: Any, config: TrainConfig, *, may_change: tuple[str, ...] = ()) -> dict[str, Any]:
     """Load the newest intact resume point of ``run_dir`` into ``model``; returns its state.
 
     Temporaries left by a write that was killed are removed first, and so are points newer
-    than the one used (damaged ones, or ones :func:`newest_intact` skipped).
+    than the one used (damaged ones, or ones :func:`newest_intact` skipped). Settings in
+    ``may_change`` may differ from the recorded ones (an extension's length).
 
     Raises:
         CheckpointError: No intact resume point, another model, or other settings.
@@ -128,8 +129,8 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
         raise CheckpointError(f"{run_dir} has no checkpoint to resume from (it stopped before the first one); start a new run")
     path, ckpt = found
     recorded, now = ckpt.get("config", {}), config.to_dict()
-    if recorded != now:
-        changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k))
+    changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k) and k not in may_change)
+    if changed:
         raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
     load_weights(model, path)
     for newer in _points(folder):

@@ -31,6 +31,7 @@ from .._core._monitor import Monitor
 from .._core._task import TaskKind, infer_task
 from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
 from ._checkpoint import writing
+from ._extend import schedule_horizon
 from ._optim import OptimizerFactory
 from ._preflight import (
     check_callbacks,
@@ -165,6 +166,7 @@ class Trainer:
         task: TaskKind | None = None,
         hparams: Mapping[str, Any] | None = None,
         resume: str | Path | None = None,
+        extend: str | Path | None = None,
     ) -> FitResult:
         """Train ``model`` in place on ``train``, validating on the whole of ``val``.
 
@@ -180,6 +182,11 @@ class Trainer:
             task: The task kind when it cannot be inferred.
             hparams: The flat hyperparameters to record (defaults to the config's fields).
             resume: A run folder to continue from its newest intact checkpoint.
+            extend: A finished run folder to continue longer, in a new child run (this
+                config's ``epochs`` or ``max_steps`` sets the new total; nothing else may
+                change). After the parent's steps the learning rate holds the value of its
+                last step: a constant schedule stays constant, a decayed one goes on at the
+                rate it reached.
 
         Returns:
             A :class:`FitResult`.
@@ -214,8 +221,9 @@ class Trainer:
             spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary, task)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
             run_dir, ckpt = open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
-                                         resume=resume, hparams=hp, record=self.record)
+                                         resume=resume, hparams=hp, record=self.record, extend=extend)
             run = start_run(spec, self.callbacks, run_dir=run_dir, resume=ckpt, optimizer=self.optimizer, augment=self.augment, hparams=hp)
+            run.horizon = schedule_horizon(run_dir)
             start = time.perf_counter()
             try:
                 self._loop(run)
@@ -235,7 +243,9 @@ class Trainer:
             cbs.on_epoch_begin(epoch, {})
             for batch in run.batches.epoch(state):  # the rest of this epoch, on the device, augmented
                 state.batch = batch
-                state.lr = run.step.set_lr(lr_factor(cfg.schedule, state.step, state.total_steps, cfg.warmup_steps) * state.lr_scale)
+                span = run.horizon or state.total_steps  # an extension holds its parent's last rate after its steps
+                factor = lr_factor(cfg.schedule, min(state.step, span - 1), span, cfg.warmup_steps)
+                state.lr = run.step.set_lr(factor * state.lr_scale)
                 out = run.step(batch)  # forward, backward, finiteness guard, clipping, optimizer step
                 state.step += 1
                 state.batch_in_epoch += 1

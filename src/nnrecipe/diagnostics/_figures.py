@@ -1,91 +1,60 @@
 """The interpretation's pictures for TensorBoard: the confusion matrix and the worst examples.
 
-Drawn with matplotlib's object API on an Agg canvas (no pyplot, no display), returned as
-``(H, W, 3)`` uint8 arrays for ``SummaryWriter.add_image``.
+Drawn with NumPy alone, as ``(H, W, 3)`` uint8 arrays for ``SummaryWriter.add_image``:
+matplotlib would cost more than the whole run's diagnostics on a short run (its import and
+one figure take about half a second). Captions (losses, classes) are in the report and in
+``interpretation.json``; TensorBoard gets the pictures.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from .._audit._split import as_image, input_kind
 from ._interpretation_data import InterpretationData
+from ._pictures import as_uint8, tile_grid
 
-__all__ = ["confusion_figure", "top_losses_figure"]
+__all__ = ["confusion_figure", "curve_tile", "top_losses_figure"]
 
-_LABELLED = 30  # classes with their number on the axes
-
-
-def _pixels(fig: object) -> np.ndarray:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)  # type: ignore[arg-type]
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+_SIDE = 256  # pixels of the confusion picture, about
+_CURVE = (32, 64)  # a curve tile's height and width
 
 
 def confusion_figure(data: InterpretationData) -> np.ndarray | None:
-    """Rows true, columns predicted, each row as shares of its class (recall on the diagonal)."""
+    """Rows true, columns predicted, each row as shares of its class (recall on the diagonal):
+    white for none, dark blue for all."""
     if data.confusion is None:
         return None
-    from matplotlib.figure import Figure
-
     m = np.asarray(data.confusion, dtype=float)
     shares = m / np.maximum(m.sum(1, keepdims=True), 1)
-    c = len(m)
-    fig = Figure(figsize=(min(12, 3 + 0.35 * c), min(12, 3 + 0.35 * c)), dpi=80)
-    ax = fig.add_subplot()
-    image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
-    fig.colorbar(image, ax=ax, fraction=0.046, label="share of the true class")
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(f"confusion on {data.split} ({data.weights} weights, step {data.step})")
-    if c <= _LABELLED:
-        ax.set_xticks(range(c))
-        ax.set_yticks(range(c))
-        if c <= 12:
-            for i in range(c):
-                for j in range(c):
-                    ax.text(j, i, str(int(m[i, j])), ha="center", va="center", fontsize=8, color="white" if shares[i, j] > 0.5 else "black")
-    fig.tight_layout()
-    return _pixels(fig)
+    white, blue = np.array([255.0, 255.0, 255.0]), np.array([8.0, 48.0, 107.0])
+    rgb = (white + shares[..., None] * (blue - white)).astype(np.uint8)
+    scale = max(1, _SIDE // len(m))
+    return np.kron(rgb, np.ones((scale, scale, 1), dtype=np.uint8))
+
+
+def curve_tile(values: np.ndarray) -> np.ndarray:
+    """``(channels, length)`` values drawn as dots in a small grey tile, one row per channel."""
+    h, w = _CURVE
+    rows = np.atleast_2d(np.nan_to_num(np.asarray(values, dtype=float)))[:4]
+    tile = np.full((h * len(rows), w), 40, dtype=np.uint8)
+    for k, row in enumerate(rows):
+        lo, hi = float(row.min()), float(row.max())
+        ys = ((hi - row) / (hi - lo) * (h - 1) if hi > lo else np.full(len(row), h / 2)).astype(int)
+        xs = np.linspace(0, w - 1, len(row)).astype(int)
+        tile[k * h + ys, xs] = 255
+    return tile
 
 
 def top_losses_figure(data: InterpretationData) -> np.ndarray | None:
-    """The worst examples, each captioned with its loss, target and prediction."""
+    """The worst examples, worst first, as image tiles or curves (rows of values for tabular data)."""
     t = data.top_losses
     if not len(t.losses):
         return None
-    from matplotlib.figure import Figure
-
-    k = len(t.losses)
-    cols = min(4, k)
-    rows = math.ceil(k / cols)
-    fig = Figure(figsize=(3 * cols, 2.4 * rows), dpi=80)
     shape = tuple(t.inputs.shape[1:])
-    kind = input_kind(shape) if shape else "vector"
-    for i in range(k):
-        ax = fig.add_subplot(rows, cols, i + 1)
-        x = np.asarray(t.inputs[i], dtype=float)
-        if kind == "image":
-            ax.imshow(as_image(x, shape), cmap="gray")
-            ax.set_axis_off()
-        elif kind == "sequence":
-            ax.plot(x.reshape(-1, shape[-1]).T, linewidth=1)
-        else:
-            ax.bar(range(x.size), x.reshape(-1))
-        ax.set_title(_caption(data, i), fontsize=9)
-    fig.tight_layout()
-    return _pixels(fig)
-
-
-def _caption(data: InterpretationData, i: int) -> str:
-    t = data.top_losses
-    head = f"#{int(t.indices[i])} loss {float(t.losses[i]):.3g}"
-    if data.task == "regression":
-        return f"{head}\ny {np.round(np.asarray(t.targets[i], dtype=float), 3).tolist()} pred {np.round(np.asarray(t.predicted[i], dtype=float), 3).tolist()}"
-    if int(t.predicted[i]) < 0:
-        return head
-    return f"{head}\ntrue {int(t.targets[i])} pred {int(t.predicted[i])} ({float(t.confidence[i]):.0%})"
+    kind = input_kind(shape) if len(shape) >= 2 else "vector"
+    if kind == "image":
+        tiles = [as_uint8(as_image(np.asarray(x, dtype=float), shape)) for x in t.inputs]
+    else:
+        tiles = [curve_tile(np.asarray(x, dtype=float).reshape(-1, shape[-1]) if shape else np.asarray(x).reshape(1, -1)) for x in t.inputs]
+    return tile_grid(tiles, scale=2)

@@ -15,7 +15,7 @@ import numpy as np
 from .._audit._split import as_image, input_kind
 from ._data import FirstLayerData
 
-__all__ = ["MAX_CHANNELS", "View", "as_uint8", "row_views", "weight_grid"]
+__all__ = ["MAX_CHANNELS", "View", "as_uint8", "row_views", "tile_grid", "weight_grid"]
 
 MAX_CHANNELS = 8  # input channels drawn per filter
 View = tuple[Literal["image", "curves", "matrix"], list[np.ndarray]]
@@ -55,8 +55,16 @@ def weight_grid(data: FirstLayerData, snapshot: int, *, scale: int = 4) -> np.nd
     grid, each on its own scale, ``scale`` pixels per weight; curves drawn as heat rows."""
     kind, views = row_views(data, snapshot)
     tiles = [as_uint8(v) for v in views]
+    if kind == "matrix":
+        tiles = tiles[:1]
+    return tile_grid(tiles, scale=scale)
+
+
+def tile_grid(tiles: list[np.ndarray], *, scale: int = 4) -> np.ndarray:
+    """``(H, W, 3)`` uint8: tiles (``(h, w)`` grey or ``(h, w, 3)``) in a square-ish grid with
+    grey gaps, ``scale`` pixels per value; one tile alone is only scaled."""
     tiles = [np.repeat(t[..., None], 3, -1) if t.ndim == 2 else t[..., :3] for t in tiles]
-    if kind == "matrix" or len(tiles) == 1:
+    if len(tiles) == 1:
         return np.kron(tiles[0], np.ones((scale, scale, 1), dtype=np.uint8))
     h, w = max(t.shape[0] for t in tiles), max(t.shape[1] for t in tiles)
     cols = math.ceil(math.sqrt(len(tiles)))
