@@ -10,7 +10,7 @@ import torch
 from ._config import DeviceName
 from ._errors import ConfigError
 
-__all__ = ["choose_threads", "resolve_device"]
+__all__ = ["resolve_device", "choose_threads"]
 
 log = logging.getLogger(__name__)
 
