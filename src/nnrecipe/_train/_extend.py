@@ -25,7 +25,7 @@ from .._core._errors import CheckpointError, ConfigError
 from ._resume import FOLDER
 from ._runs import read_run_config
 
-__all__ = ["EXTENDS", "LENGTH_FIELDS", "check_extension", "copy_state", "parent_steps", "schedule_horizon"]
+__all__ = ["EXTENDS", "LENGTH_FIELDS", "check_extension", "copy_state", "finished_steps", "schedule_horizon"]
 
 EXTENDS = "extends"  # config.json: {"run": parent folder, "step": the parent's last step}
 LENGTH_FIELDS = ("epochs", "max_steps")  # what an extension may change
@@ -33,7 +33,7 @@ _COPIED_FOLDERS = ("weights", "tensorboard", "diagnostics")
 _COPIED_FILES = ("metrics.jsonl", "metrics.csv")
 
 
-def parent_steps(run_dir: Path) -> int:
+def finished_steps(run_dir: Path) -> int:
     """The steps a finished run took (its ``result.json``).
 
     Raises:

@@ -143,9 +143,15 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig, *, may_cha
 def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequence[Callback]) -> None:
     """Put the counters where the resume point left them (before ``on_train_begin``).
 
+    An extension (``ckpt["extension"]``) may add or drop callbacks: each one takes the state
+    of the parent's first unused callback of its type, if any, and starts afresh otherwise.
+
     Raises:
         CheckpointError: The run had other callbacks, whose states cannot be restored.
     """
+    if ckpt.get("extension"):
+        left = list(ckpt["callbacks"])
+        ckpt["callbacks"] = [_take(left, type(cb).__name__) for cb in callbacks]
     saved = [s["type"] for s in ckpt["callbacks"]]
     if saved != [type(cb).__name__ for cb in callbacks]:
         raise CheckpointError(
@@ -154,6 +160,12 @@ def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequen
         )
     state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
     state.lr_scale = ckpt["lr_scale"]
+
+
+def _take(saved: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """Remove and return the first saved state of callback type ``kind`` (a blank one if none)."""
+    i = next((i for i, s in enumerate(saved) if s["type"] == kind), None)
+    return saved.pop(i) if i is not None else {"type": kind, "state": None}
 
 
 def restore_resume_point(
@@ -167,6 +179,7 @@ def restore_resume_point(
         step.scaler.load_state_dict(ckpt["scaler"])
     window.load_state_dict(ckpt["window"])
     for cb, s in zip(callbacks, saved):
-        cb.load_state_dict(s["state"])
+        if s["state"] is not None:  # None: a callback an extension added
+            cb.load_state_dict(s["state"])
     set_rng_state(ckpt["rng"]["meta"], ckpt["rng"]["tensors"])
     batches.epoch_rng = (ckpt["epoch_rng"]["meta"], ckpt["epoch_rng"]["tensors"])

@@ -30,7 +30,7 @@ from ..callbacks import Callback, TrainerState
 from ._batches import TrainBatches
 from ._checkpoint import writing
 from ._compile import compiled_forward
-from ._extend import EXTENDS, LENGTH_FIELDS, check_extension, copy_state, parent_steps
+from ._extend import EXTENDS, LENGTH_FIELDS, check_extension, copy_state, finished_steps
 from ._history import History
 from ._hooks import CallbackList
 from ._optim import OptimizerFactory, build_optimizer
@@ -174,7 +174,7 @@ def _open_extension(
     """The child folder of ``parent``, holding a copy of its final state, and that resume point."""
     if runs_dir is None:
         raise ConfigError("an extension is a new run folder; give runs_dir (the folder to put it in)")
-    steps = parent_steps(parent)
+    steps = finished_steps(parent)
     cfg = spec.config
     total = cfg.max_steps or cfg.epochs * spec.train.num_batches(cfg.batch_size)
     check_extension(read_run_config(parent)["hparams"], hparams, steps, total)
@@ -184,4 +184,4 @@ def _open_extension(
     with writing(run_dir):
         copy_state(parent, run_dir)
     log.info("extending %s from step %d to %d in %s", parent, steps, total, run_dir)
-    return run_dir, open_resume_point(run_dir, spec.model, cfg, may_change=LENGTH_FIELDS)
+    return run_dir, {**open_resume_point(run_dir, spec.model, cfg, may_change=LENGTH_FIELDS), "extension": True}
