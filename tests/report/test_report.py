@@ -173,3 +173,15 @@ def test_a_study_whose_name_makes_no_folder_has_no_ensemble_to_look_for():
     out = Collected()
     _study_ensemble(Study(name="***", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),))), out)
     assert out.ensembles == [] and out.missing == [] and out.ensemble_files == set()
+
+
+def test_a_run_with_diagnostics_gives_their_sections_and_its_reference(diagnosed):
+    r = nnrecipe.report(diagnosed)
+    assert _kinds(r) == ["TrainingSection", "DynamicsSection", "WeightsSection", "InterpretationSection"]
+    training, dynamics, weights, interpretation = r.sections
+    assert any(k == "reference val_accuracy" and "0.96 (declared by the experiment); model: best" in v for k, v in training.facts)
+    assert ("reference val_accuracy", "0.96 (declared by the experiment)") in interpretation.facts
+    assert dynamics.charts[0].lines[0].y[0] > 0 and len(dynamics.charts[0].lines) == 9  # 8 examples and the mean
+    assert [row.label.split(" at step ")[0] for row in weights.filters] == [SCRIPT, SCRIPT] and len(weights.filters[0].examples) == 4
+    assert {c.title.split(" per layer")[0] for c in weights.charts} >= {"activation mean", "gradient norm", "update / weight norm"}
+    assert interpretation.tables[0].title.startswith("confusion matrix") and len(interpretation.worst[0].examples) == 16
