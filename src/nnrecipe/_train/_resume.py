@@ -156,7 +156,8 @@ def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequen
     if saved != [type(cb).__name__ for cb in callbacks]:
         raise CheckpointError(
             f"the resumed run had callbacks {saved} but this one has "
-            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks"
+            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks, diagnostics on or off as they were "
+            "(a run without them: diagnostics=False, or --no-diagnostics)"
         )
     state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
     state.lr_scale = ckpt["lr_scale"]
