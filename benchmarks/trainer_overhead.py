@@ -16,6 +16,10 @@ shared machine, wall time mostly measures the neighbours.
 
 Prints the median time ratio (goal <= 1.03), nnrecipe's overhead per step (goal < 50 us), and
 the cost of the finiteness check (nnrecipe with the check replaced by a constant, same run).
+These rows run without the default diagnostics (``diagnostics=False``); the diagnostics row
+prices them: the same run with a validation split (validated each epoch, so the
+interpretation after training has data), defaults + every default diagnostic against
+defaults without them (goal <= 1.05).
 If `lightning` is installed, its ratio is printed too.
 
 ``--instructions`` counts CPU instructions under valgrind's callgrind instead of timing: on a
@@ -73,7 +77,8 @@ def hand_loop(X: torch.Tensor, y: torch.Tensor, steps: int) -> float:
     return time.process_time() - start
 
 
-def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int, check: bool = True) -> float:
+def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int, check: bool = True, *, diagnostics: bool = False,
+                 val: tuple[torch.Tensor, torch.Tensor] | None = None) -> float:
     """nnrecipe's fit; ``check=False`` replaces the finiteness check by a constant (to price it)."""
     from nnrecipe._train._step import TrainStep
 
@@ -87,7 +92,7 @@ def nnrecipe_fit(X: torch.Tensor, y: torch.Tensor, steps: int, check: bool = Tru
     try:
         with tempfile.TemporaryDirectory() as runs:
             start = time.process_time()
-            nnrecipe.fit(model, (X, y), "cross_entropy", config=config, runs_dir=runs)
+            nnrecipe.fit(model, (X, y), "cross_entropy", val=val, config=config, runs_dir=runs, diagnostics=diagnostics)
             return time.process_time() - start
     finally:
         TrainStep._nonfinite = real  # type: ignore[method-assign]
@@ -150,8 +155,14 @@ def child(variant: str, steps: int) -> None:
     # Valgrind runs ~50x slower: lift the 30-second throttle of resume points so that the
     # counted run writes what the same run writes in real time (no point before its end).
     resume.CHECKPOINT_SECONDS = float("inf")
-    X, y = load_mnist1d().train
-    run = (lambda n: hand_loop(X, y, n)) if variant == "hand" else (lambda n: nnrecipe_fit(X, y, n, variant == "nnrecipe"))
+    data = load_mnist1d()
+    X, y = data.train
+    if variant == "hand":
+        run = (lambda n: hand_loop(X, y, n))
+    elif variant in ("diagnostics", "plain"):
+        run = (lambda n: nnrecipe_fit(X, y, n, diagnostics=variant == "diagnostics", val=data.val))
+    else:
+        run = (lambda n: nnrecipe_fit(X, y, n, variant == "nnrecipe"))
     run(20)
     print("ready", flush=True)
     time.sleep(3)  # the parent switches counting on
@@ -160,9 +171,15 @@ def child(variant: str, steps: int) -> None:
     time.sleep(3)
 
 
-def main_instructions(steps: int) -> None:
+def main_instructions(steps: int, diagnostics: bool) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
+    if diagnostics:
+        with ThreadPoolExecutor(2) as pool:
+            plain, diag = pool.map(lambda v: instructions(v, steps), ("plain", "diagnostics"))
+        print(f"diagnostics: defaults + diagnostics / defaults in instructions: {diag / plain:.3f}  (goal <= 1.05; "
+              f"{(diag - plain) / steps:,.0f} instructions per step)")
+        return
     variants = ("hand", "nnrecipe", "unchecked")
     with ThreadPoolExecutor(2) as pool:  # counts do not depend on what else runs
         counts = dict(zip(variants, pool.map(lambda v: instructions(v, steps), variants)))
@@ -178,16 +195,21 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--instructions", action="store_true", help="count instructions with valgrind instead of timing")
-    parser.add_argument("--child", choices=["hand", "nnrecipe", "unchecked"], help=argparse.SUPPRESS)
+    parser.add_argument("--diagnostics", action="store_true", help="only the diagnostics row")
+    parser.add_argument("--child", choices=["hand", "nnrecipe", "unchecked", "plain", "diagnostics"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.instructions:
-        main_instructions(args.steps)
+        main_instructions(args.steps, args.diagnostics)
         return
     if args.child:
         child(args.child, args.steps)
         return
-    X, y = load_mnist1d().train
+    data = load_mnist1d()
+    X, y = data.train
+    if args.diagnostics:
+        main_diagnostics(X, y, data.val, args.steps, args.repeats)
+        return
     hand_loop(X, y, 200), nnrecipe_fit(X, y, 200)  # warm-up: allocator, imports
     hand, ours, unchecked, light = [], [], [], []
     for _ in range(args.repeats):
@@ -208,6 +230,20 @@ def main() -> None:
         print(f"ratio lightning/hand: {statistics.median(light) / h:.2f}")
     else:
         print("lightning not installed: pip install lightning to compare")
+    main_diagnostics(X, y, data.val, args.steps, args.repeats)
+
+
+def main_diagnostics(X: torch.Tensor, y: torch.Tensor, val: tuple[torch.Tensor, torch.Tensor], steps: int, repeats: int) -> None:
+    """The diagnostics row: defaults + every default diagnostic against defaults without, paired."""
+    nnrecipe_fit(X, y, 200, diagnostics=True, val=val)  # warm-up: the diagnostics' imports
+    plain, diag = [], []
+    for _ in range(repeats):
+        plain.append(nnrecipe_fit(X, y, steps, val=val))
+        diag.append(nnrecipe_fit(X, y, steps, diagnostics=True, val=val))
+    p, d = statistics.median(plain), statistics.median(diag)
+    ratio = statistics.median([b / a for a, b in zip(plain, diag)])
+    print(f"defaults + diagnostics: {d:.3f} s vs defaults {p:.3f} s for {steps} steps with validation each epoch; "
+          f"ratio (median of {repeats} paired runs): {ratio:.3f}  (goal <= 1.05; {(d - p) / steps * 1e6:.1f} us/step)")
 
 
 if __name__ == "__main__":

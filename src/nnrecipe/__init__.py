@@ -9,7 +9,7 @@ The top level holds what a user calls: the stage functions (:func:`audit`, :func
 :class:`Trainer`, :class:`Study`), every type they return, and the errors. Plumbing lives
 in small namespaces: :mod:`nnrecipe.callbacks`, :mod:`nnrecipe.data`, :mod:`nnrecipe.losses`,
 :mod:`nnrecipe.metrics`, :mod:`nnrecipe.models`, :mod:`nnrecipe.datasets`,
-:mod:`nnrecipe.runs`, :mod:`nnrecipe.distributed`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.ensembling`, :mod:`nnrecipe.checking`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
+:mod:`nnrecipe.runs`, :mod:`nnrecipe.diagnostics`, :mod:`nnrecipe.distributed`, :mod:`nnrecipe.auditing`, :mod:`nnrecipe.ensembling`, :mod:`nnrecipe.checking`, :mod:`nnrecipe.reporting`, :mod:`nnrecipe.tuning`, :mod:`nnrecipe.demo`.
 
 Names are imported on first use (PEP 562), so ``import nnrecipe`` and ``nnrecipe --help``
 do not pay for torch, Optuna or matplotlib until something needs them.
@@ -67,7 +67,7 @@ _EXPORTS: dict[str, str] = {
     "EnsembleOptions": "._ensemble",
     "EnsembleResult": "._ensemble",
 }
-_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "distributed", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning")
+_NAMESPACES = ("auditing", "callbacks", "data", "datasets", "demo", "diagnostics", "distributed", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs", "tuning")
 
 # Names that used to be top-level, and the namespace that holds them now.
 _MOVED: dict[str, str] = {
@@ -92,12 +92,12 @@ __all__ = [
     # what they raise
     "NnrecipeError", "ConfigError", "DataError", "CheckpointError", "RunError",
     # the namespaces
-    "auditing", "callbacks", "data", "datasets", "demo", "distributed", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs",
+    "auditing", "callbacks", "data", "datasets", "demo", "diagnostics", "distributed", "ensembling", "losses", "metrics", "checking", "models", "reporting", "runs",
     "tuning",
 ]  # fmt: skip
 
 if TYPE_CHECKING:
-    from . import auditing, callbacks, checking, data, datasets, demo, distributed, ensembling, losses, metrics, models, reporting, runs, tuning
+    from . import auditing, callbacks, checking, data, datasets, demo, diagnostics, distributed, ensembling, losses, metrics, models, reporting, runs, tuning
     from ._audit import AuditConfig, AuditReport, Finding, audit
     from ._checks import CheckOptions, CheckReport, CheckResult, LastLayerFix, check, fix_last_layer_init
     from ._core._config import TrainConfig

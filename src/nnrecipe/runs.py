@@ -23,6 +23,7 @@ from ._core._files import (
     create_run_dir,
     safe_name,
 )
+from ._train._extend import finished_steps
 from ._train._runs import read_metrics, read_run_config
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "create_run_dir",
+    "finished_steps",
     "read_metrics",
     "read_run_config",
     "safe_name",

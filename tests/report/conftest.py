@@ -299,14 +299,34 @@ def ensemble_result(*, gain: float = 0.03, interval: tuple[float, float] = (0.01
     )
 
 
+@pytest.fixture(scope="session")
+def diagnosed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real run with every default diagnostic (a second of training): 8 x 8 images of three
+    classes, layers named with the hostile strings, a reference metric in its config; copy it."""
+    from collections import OrderedDict
+
+    g = torch.Generator().manual_seed(0)
+    y = torch.arange(96) % 3
+    X = torch.randn(96, 1, 8, 8, generator=g) + y.view(-1, 1, 1, 1).float()
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(OrderedDict([(SCRIPT, torch.nn.Conv2d(1, 4, 3)), (IMG, torch.nn.ReLU()), ("flat", torch.nn.Flatten()),
+                                             ("out", torch.nn.Linear(4 * 6 * 6, 3))]))
+    trainer = nnrecipe.Trainer(nnrecipe.TrainConfig(epochs=3, batch_size=16, log_every=2, tensorboard=False),
+                               runs_dir=tmp_path_factory.mktemp("diagnosed"), name="diagnosed")
+    trainer.record = {"reference": {"val_accuracy": 0.96}}
+    return trainer.fit(model, (X, y), "cross_entropy", val=(X[:48], y[:48])).run_dir  # type: ignore[return-value]
+
+
 @pytest.fixture
-def runs_folder(tmp_path: Path, audited: Path) -> Path:
-    """A runs folder as a project leaves it: an audit, a check, two fit runs, their ensemble and a study."""
+def runs_folder(tmp_path: Path, audited: Path, diagnosed: Path) -> Path:
+    """A runs folder as a project leaves it: an audit, a check, three fit runs (one with its
+    diagnostics), the ensemble of two and a study."""
     runs = tmp_path / "runs"
     write_audit(runs / "cnn-audit-20261201-140000", audited)
     write_check(runs / "cnn-check-20261201-140100")
     fits = [write_run(runs / "cnn-20261201-140200", overfit=True, name=SCRIPT, hparams={SCRIPT: 1, IMG: "x"}, metric=SCRIPT),
             write_run(runs / f"{IMG}-20261201-140300", decay=True)]
+    shutil.copytree(diagnosed, runs / "diagnosed-20261201-140400")
     write_ensemble(fits)
     write_study(tmp_path)
     return runs

@@ -102,15 +102,19 @@ def test_every_section_renders_offline_with_a_clean_console(browser, runs_folder
     path = nnrecipe.report(runs_folder, _audit_in_memory()).write(tmp_path / "report.html")
     seen = open_page(browser, path)
     kinds = assert_clean_and_complete(seen, "full", artifacts)
-    assert kinds == ["summary", "AuditSection", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection",
-                     "EnsembleSection"]
+    assert kinds == ["summary", "AuditSection", "AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TrainingSection",
+                     "DynamicsSection", "WeightsSection", "InterpretationSection", "TuningSection", "EnsembleSection"]
     assert seen.page.locator("figure.example svg.spark").count() == 3 * 6 + 8
     ensemble = seen.page.locator("section[data-section=EnsembleSection]")
     assert ensemble.locator("figure.chart svg").count() == 2 and ensemble.locator("table.rows tbody tr").count() == 3 + 2
     assert "interval of the gain over best single" in " ".join(ensemble.locator("svg").nth(1).locator("text").all_text_contents())
     body = seen.page.inner_text("body")
     assert "What is wrong" in body.split("Audit:")[0]  # the summary comes first
-    assert "prediction dynamics" in seen.page.inner_text("#summary")
+    weights = seen.page.locator("section[data-section=WeightsSection]")
+    assert weights.locator("figure.example img.tile").count() == 2 * 4  # the first layer's 4 filters, first and last
+    assert weights.locator("figure.chart svg").count() == 7
+    worst = seen.page.locator("section[data-section=InterpretationSection] figure.example img.tile")
+    assert worst.count() == 16 and all(b is not None and b["width"] > 20 for b in (worst.nth(i).bounding_box() for i in range(3)))
     seen.page.close()
 
 
@@ -122,7 +126,7 @@ def test_hostile_names_show_as_text_and_never_run(browser, runs_folder, tmp_path
     assert seen.dialogs == []
     body = page.inner_text("body")
     # As class names (audit), check names, run names, hyperparameter names, study names, metrics.
-    for where in ("AuditSection", "ChecksSection", "TrainingSection", "TuningSection", "EnsembleSection"):
+    for where in ("AuditSection", "ChecksSection", "TrainingSection", "WeightsSection", "TuningSection", "EnsembleSection"):
         text = page.locator(f"section[data-section={where}]").first.inner_text()
         assert SCRIPT in text or IMG in text, f"the hostile name is not visible as text in {where}"
     assert f"Tuning: {IMG}" in body and f"Training: {IMG}-20261201-140300" in body

@@ -13,9 +13,12 @@ from nnrecipe import analyze
 from nnrecipe._report import (
     AuditSection,
     ChecksSection,
+    DynamicsSection,
     EnsembleSection,
+    InterpretationSection,
     TrainingSection,
     TuningSection,
+    WeightsSection,
 )
 from nnrecipe._report._sources import MAX_RUNS
 from nnrecipe._tune._storage import study_folder
@@ -29,8 +32,9 @@ def _kinds(report):
 
 def test_a_runs_folder_gives_every_section_in_the_recipes_order(runs_folder):
     r = nnrecipe.report(runs_folder)
-    assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TuningSection", "EnsembleSection"]
-    assert [m.what for m in r.missing] == ["prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)"]
+    assert _kinds(r) == ["AuditSection", "ChecksSection", "TrainingSection", "TrainingSection", "TrainingSection", "DynamicsSection",
+                         "WeightsSection", "InterpretationSection", "TuningSection", "EnsembleSection"]
+    assert r.missing == ()  # one run holds diagnostics: the others' absence is not a gap
     verdict = r.summary
     assert verdict.worst == "error" and verdict.items[0].headline.severity == "error"
 
@@ -108,7 +112,8 @@ def test_a_corrupted_run_is_named_and_the_other_sections_still_build(runs_folder
     (runs_folder / "cnn-20261201-140200" / "config.json").write_text('{"hparams": {"lr": 0.1')
     (runs_folder / "cnn-check-20261201-140100" / "check.json").write_text(json.dumps({"results": [{"name": "x"}]}))
     r = nnrecipe.report(runs_folder)
-    assert _kinds(r) == ["AuditSection", "TrainingSection", "TuningSection", "EnsembleSection"]
+    assert _kinds(r) == ["AuditSection", "TrainingSection", "TrainingSection", "DynamicsSection", "WeightsSection", "InterpretationSection",
+                         "TuningSection", "EnsembleSection"]
     reasons = {m.what.split(" of ")[0]: m.reason for m in r.missing}
     assert "config.json is malformed" in reasons["training curves"]
     assert "status" in reasons["checks"] or "missing" in reasons["checks"]
@@ -155,7 +160,8 @@ def test_the_page_escapes_every_name_and_loads_nothing(runs_folder, tmp_path):
 
 def test_sections_have_typed_data_only(runs_folder):
     for s in nnrecipe.report(runs_folder).sections:
-        assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, TuningSection, EnsembleSection))
+        assert isinstance(s, (AuditSection, ChecksSection, TrainingSection, DynamicsSection, WeightsSection, InterpretationSection,
+                              TuningSection, EnsembleSection))
         assert "<" not in s.title or SCRIPT in s.title or IMG in s.title  # names kept raw in data, escaped when drawn
 
 
@@ -167,3 +173,15 @@ def test_a_study_whose_name_makes_no_folder_has_no_ensemble_to_look_for():
     out = Collected()
     _study_ensemble(Study(name="***", experiment="e.py", space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),))), out)
     assert out.ensembles == [] and out.missing == [] and out.ensemble_files == set()
+
+
+def test_a_run_with_diagnostics_gives_their_sections_and_its_reference(diagnosed):
+    r = nnrecipe.report(diagnosed)
+    assert _kinds(r) == ["TrainingSection", "DynamicsSection", "WeightsSection", "InterpretationSection"]
+    training, dynamics, weights, interpretation = r.sections
+    assert any(k == "reference val_accuracy" and "0.96 (declared by the experiment); model: best" in v for k, v in training.facts)
+    assert ("reference val_accuracy", "0.96 (declared by the experiment)") in interpretation.facts
+    assert dynamics.charts[0].lines[0].y[0] > 0 and len(dynamics.charts[0].lines) == 9  # 8 examples and the mean
+    assert [row.label.split(" at step ")[0] for row in weights.filters] == [SCRIPT, SCRIPT] and len(weights.filters[0].examples) == 4
+    assert {c.title.split(" per layer")[0] for c in weights.charts} >= {"activation mean", "gradient norm", "update / weight norm"}
+    assert interpretation.tables[0].title.startswith("confusion matrix") and len(interpretation.worst[0].examples) == 16

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -26,7 +27,7 @@ from ._metrics import MetricLike
 from ._task import TaskKind
 
 # ModelLike and build_model are re-exported for the modules that import them from here.
-__all__ = ["Experiment", "load_experiment", "ModelLike", "build_model", "Augment"]
+__all__ = ["Augment", "Experiment", "ModelLike", "build_model", "load_experiment"]
 
 # A training-batch transform: (inputs, targets, generator) -> (inputs, targets).
 Augment = Callable[[torch.Tensor, torch.Tensor, torch.Generator], tuple[torch.Tensor, torch.Tensor]]
@@ -55,6 +56,10 @@ class Experiment:
         augment: A batch transform ``(x, y, generator) -> (x, y)`` applied to training
             batches only (never in validation, evaluation or the checks); its randomness
             comes from ``generator``, seeded from (seed, step), so runs resume bit-exactly.
+        reference: What the model should be compared with, by logged name: a human's
+            accuracy, a published baseline (``{"val_accuracy": 0.96}``). Shown next to the
+            model's value in ``nnrecipe fit``'s output and the report, and recorded in each
+            run's ``config.json`` (``"reference"``).
 
     Raises:
         ConfigError: An unusable name, model, loss, metrics or hparams, checked when the
@@ -80,6 +85,7 @@ class Experiment:
     name: str = "experiment"
     source: str | None = None  # the file it was loaded from, recorded for `--resume`
     augment: Augment | None = None
+    reference: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or safe_name(self.name, what="experiment name") != self.name:
@@ -95,6 +101,10 @@ class Experiment:
             raise ConfigError(f"metrics must be a list of names or callables; got the string {self.metrics!r}: write metrics=[{self.metrics!r}]")
         if not isinstance(self.hparams, Mapping) or not all(isinstance(k, str) for k in self.hparams):
             raise ConfigError(f"hparams must be a dict of name -> value; got {self.hparams!r}")
+        if not isinstance(self.reference, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for k, v in self.reference.items()
+        ):
+            raise ConfigError(f"reference must map logged names to finite numbers, e.g. reference={{'val_accuracy': 0.96}}; got {self.reference!r}")
         self.model_hparams()  # trainer values and model keys are checked now, not at step 1
 
     def train_config(self, overrides: Mapping[str, Any] | None = None) -> TrainConfig:

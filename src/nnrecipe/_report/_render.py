@@ -10,16 +10,20 @@ from typing import Any
 
 from ._audit_section import AuditSection
 from ._checks_section import ChecksSection
+from ._dynamics_section import DynamicsSection
 from ._ensemble_section import EnsembleSection
 from ._html import Html
+from ._interpretation_section import InterpretationSection
 from ._render_audit import render_audit
 from ._render_checks import render_checks
+from ._render_diagnostics import render_dynamics, render_interpretation, render_weights
 from ._render_ensemble import render_ensemble
 from ._render_training import render_training
 from ._render_tuning import render_tuning
 from ._section import Section
 from ._training_section import TrainingSection
 from ._tuning_section import TuningSection
+from ._weights_section import WeightsSection
 
 __all__ = ["RENDERERS", "render_section"]
 
@@ -27,6 +31,9 @@ RENDERERS: dict[type[Section], Callable[[Any], Html]] = {
     AuditSection: render_audit,
     ChecksSection: render_checks,
     TrainingSection: render_training,
+    DynamicsSection: render_dynamics,
+    WeightsSection: render_weights,
+    InterpretationSection: render_interpretation,
     TuningSection: render_tuning,
     EnsembleSection: render_ensemble,
 }

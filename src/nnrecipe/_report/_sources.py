@@ -27,9 +27,10 @@ from .._tune._study_file import load_study
 from ._audit_section import audit_section
 from ._checks_section import checks_section
 from ._ensemble_section import ensemble_section, read_ensemble
+from ._run_diagnostics import diagnostics_sections, reference_of
 from ._section import Missing, Section
 from ._study_storage import studies_in_storage
-from ._training_section import training_section
+from ._training_section import TrainingSection, training_section
 from ._tuning_section import tuning_section
 
 __all__ = ["MAX_RUNS", "Collected", "Source", "collect"]
@@ -67,11 +68,12 @@ def collect(sources: list[Source], *, storage: str | None = None) -> Collected:
     out = Collected()
     for source in sources:
         _add(source, out, storage)
-    # The sections whose data no stage records yet: said once, in one line each.
-    if out.runs:
+    trained = [s for s in out.runs if isinstance(s, TrainingSection)]
+    if trained and len(trained) == len(out.runs):
         out.missing.append(Missing(
             "prediction dynamics, weights and activations, interpretation (confusion matrix, top losses)",
-            f"none of the {len(out.runs)} run folder(s) holds these diagnostics", failed=False,
+            f"none of the {len(trained)} run folder(s) holds diagnostics: they were trained with diagnostics=False "
+            "(--no-diagnostics) or by an older nnrecipe; train again to see them", failed=False,
         ))
     if out.studies and not out.ensemble_files:
         out.missing.append(Missing("ensemble", f"no {ENSEMBLE_FILE} in the folders of the studies reported here; run "
@@ -237,10 +239,22 @@ def _one(folder: Path, kind: str, out: Collected, storage: str | None) -> None:
             out.checks.append(checks_section(_read_checks(folder / "check.json"), folder=folder, title=f"Checks: {folder.name}"))
         elif kind == "run":
             out.runs.append(training_section(folder))
+            sections, missing = diagnostics_sections(folder, reference_of(_run_config(folder)))
+            out.runs += sections
+            out.missing += missing
         else:
             _storage(f"journal:///{(folder / 'study.journal').resolve().as_posix().lstrip('/')}", out)
     except _READ_ERRORS as e:
         out.missing.append(Missing(f"{what} of {folder}", _reason(e)))
+
+
+def _run_config(folder: Path) -> dict[str, Any]:
+    """``config.json`` as a dict (``{}`` when absent: the training section already said why)."""
+    try:
+        data = json.loads((folder / "config.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _reason(e: BaseException) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from .._train._runs import CONFIG, read_run_config
 from ._chart import Chart, Line, Mark, pick_scale
 from ._downsample import MAX_LINE_POINTS, envelope
+from ._run_diagnostics import reference_of
 from ._run_metrics import Columns, columns, read_rows, series
 from ._section import Headline, Section
 
@@ -188,6 +189,9 @@ def _facts(config: Mapping[str, Any], train: Columns, counts: tuple[int, int], r
         final = {k: v for k, v in (result.get("final") or {}).items() if str(k).startswith("val_")}
         if final:
             facts.append(("final", ", ".join(f"{k} {_fmt(v)}" for k, v in final.items())))
+        for key, value in reference_of(config).items():  # the experiment's yardstick, next to the model's
+            model = [f"{label} {_fmt(row[key])}" for label, row in (("best", best), ("final", final)) if key in row]
+            facts.append((f"reference {key}", f"{_fmt(value)} (declared by the experiment); model: {', '.join(model) or 'not logged'}"))
     elif len(series(train, "loss")[0]):
         facts.append(("steps", f"{int(series(train, 'loss')[0][-1])} steps logged"))
     facts.append(("rows", f"{counts[0]} training, {counts[1]} validation"))

@@ -32,8 +32,10 @@ def fit(
     callbacks: Sequence[Callback] = (),
     metrics: Sequence[MetricLike] | None = None,
     runs_dir: str | Path | None = "runs",
+    diagnostics: bool | None = None,
 ) -> FitResult:
-    """Train a model you already have; see :class:`Trainer` for the details.
+    """Train a model you already have; see :class:`Trainer` for the details (``diagnostics``
+    too: on by default in a run with a folder).
 
     Example:
         >>> import torch, nnrecipe
@@ -41,7 +43,7 @@ def fit(
         >>> nnrecipe.fit(torch.nn.Linear(8, 3), (X, y), val=(X, y), runs_dir=None).steps
         20
     """
-    trainer = Trainer(config, callbacks=callbacks, metrics=metrics, runs_dir=runs_dir)
+    trainer = Trainer(config, callbacks=callbacks, metrics=metrics, runs_dir=runs_dir, diagnostics=diagnostics)
     return trainer.fit(model, train, loss, val=val)
 
 
@@ -54,12 +56,18 @@ def fit_experiment(
     name: str | None = None,
     parent: str | Path | None = None,
     resume: str | Path | None = None,
+    diagnostics: bool | None = None,
+    extend: str | Path | None = None,
 ) -> FitResult:
     """Train a declared experiment with its default hyperparameters and ``overrides``.
 
     ``overrides`` is one flat dict: keys naming :class:`TrainConfig` fields configure the
     trainer, the others go to the model factory. On ``resume`` the run's recorded
-    hyperparameters are used (overrides must agree with them). A run with a folder and a
+    hyperparameters are used (overrides must agree with them). With ``extend`` (a finished
+    run) a child run continues it longer from its final checkpoint: the parent's recorded
+    hyperparameters with ``overrides`` setting the new length (``max_steps`` or ``epochs``;
+    see :class:`Trainer` for the learning rate). The experiment's ``reference`` is recorded
+    in the run's ``config.json``. A run with a folder and a
     validation split also stores its validation and test predictions (``predictions/``, from
     the weights a ``ModelCheckpoint`` kept as best, else the final ones) for ``nnrecipe ensemble``.
 
@@ -74,15 +82,20 @@ def fit_experiment(
         if clash:
             raise ConfigError(f"cannot change hyperparameters when resuming: {clash}; start a new run with --parent instead")
         hparams = recorded
+    if extend is not None:
+        hparams = {**read_run_config(Path(extend))["hparams"], **(overrides or {})}
     config, model_hp = split_hparams(hparams)
     full = {**config.to_dict(), **model_hp}
     model = experiment.build_model({k: v for k, v in hparams.items()}, seed=config.seed)
     trainer = Trainer(
         config, callbacks=callbacks, metrics=experiment.metrics or None, runs_dir=runs_dir, name=name or experiment.name,
-        parent=parent, augment=experiment.augment,
+        parent=parent or extend, augment=experiment.augment, diagnostics=diagnostics,
     )
     trainer.record = {"experiment": experiment.source, "loss": str(experiment.loss) if isinstance(experiment.loss, str) else getattr(experiment.loss, "__name__", "callable")}
-    result = trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume)
+    if experiment.reference:
+        trainer.record["reference"] = dict(experiment.reference)
+    result = trainer.fit(model, experiment.train, experiment.loss, val=experiment.val, task=experiment.task, hparams=full, resume=resume,
+                         extend=extend)
     # Imported here: the ensemble package imports the tuner, which imports this module.
     from .._ensemble._store import store_fit_predictions
 

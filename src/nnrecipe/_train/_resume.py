@@ -110,11 +110,12 @@ def _points(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("step-*") if p.is_dir())
 
 
-def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[str, Any]:
+def open_resume_point(run_dir: Path, model: Any, config: TrainConfig, *, may_change: tuple[str, ...] = ()) -> dict[str, Any]:
     """Load the newest intact resume point of ``run_dir`` into ``model``; returns its state.
 
     Temporaries left by a write that was killed are removed first, and so are points newer
-    than the one used (damaged ones, or ones :func:`newest_intact` skipped).
+    than the one used (damaged ones, or ones :func:`newest_intact` skipped). Settings in
+    ``may_change`` may differ from the recorded ones (an extension's length).
 
     Raises:
         CheckpointError: No intact resume point, another model, or other settings.
@@ -129,8 +130,8 @@ def open_resume_point(run_dir: Path, model: Any, config: TrainConfig) -> dict[st
     path, ckpt = found
     # A field added since the run was made (``sync_batchnorm``) had its default's behaviour then.
     recorded, now = {**TrainConfig().to_dict(), **ckpt.get("config", {})}, config.to_dict()
-    if recorded != now:
-        changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k))
+    changed = sorted(k for k in set(recorded) | set(now) if recorded.get(k) != now.get(k) and k not in may_change)
+    if changed:
         raise CheckpointError(f"the resumed run was trained with different settings ({', '.join(changed)}); resume with the run's own config")
     load_weights(model, path)
     for newer in _points(folder):
@@ -146,18 +147,31 @@ def resume_position(ckpt: dict[str, Any], state: TrainerState, callbacks: Sequen
     A process other than rank 0 of several has no run log and no resume points (it writes no
     files): the saved states of those two, last in the list, are not its business.
 
+    An extension (``ckpt["extension"]``) may add or drop callbacks: each one takes the state
+    of the parent's first unused callback of its type, if any, and starts afresh otherwise.
+
     Raises:
         CheckpointError: The run had other callbacks, whose states cannot be restored.
     """
+    if ckpt.get("extension"):
+        left = list(ckpt["callbacks"])
+        ckpt["callbacks"] = [_take(left, type(cb).__name__) for cb in callbacks]
     saved = [s["type"] for s in ckpt["callbacks"]]
     names = [type(cb).__name__ for cb in callbacks]
     if saved[: len(names)] != names or not set(saved[len(names) :]) <= {"RunLog", "ResumePoints"}:
         raise CheckpointError(
             f"the resumed run had callbacks {saved} but this one has "
-            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks"
+            f"{[type(cb).__name__ for cb in callbacks]}; resume with the same callbacks, diagnostics on or off as they were "
+            "(a run without them: diagnostics=False, or --no-diagnostics)"
         )
     state.step, state.epoch, state.batch_in_epoch = ckpt["step"], ckpt["epoch"], ckpt["batch_in_epoch"]
     state.lr_scale = ckpt["lr_scale"]
+
+
+def _take(saved: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """Remove and return the first saved state of callback type ``kind`` (a blank one if none)."""
+    i = next((i for i, s in enumerate(saved) if s["type"] == kind), None)
+    return saved.pop(i) if i is not None else {"type": kind, "state": None}
 
 
 def restore_resume_point(
@@ -171,6 +185,7 @@ def restore_resume_point(
         step.scaler.load_state_dict(ckpt["scaler"])
     window.load_state_dict(ckpt["window"])
     for cb, s in zip(callbacks, saved):
-        cb.load_state_dict(s["state"])
+        if s["state"] is not None:  # None: a callback an extension added
+            cb.load_state_dict(s["state"])
     set_rng_state(ckpt["rng"]["meta"], ckpt["rng"]["tensors"])
     batches.epoch_rng = (ckpt["epoch_rng"]["meta"], ckpt["epoch_rng"]["tensors"])

@@ -29,11 +29,13 @@ from .._core._files import atomic_write_text
 from .._core._losses import LossFn
 from .._core._metrics import Direction, Metric
 from .._core._rng import seed_everything
+from .._core._task import TaskKind
 from ..callbacks import Callback, TrainerState
 from ._batches import TrainBatches
 from ._checkpoint import writing
 from ._compile import compiled_forward
 from ._distributed import data_parallel, process_seed
+from ._extend import EXTENDS, LENGTH_FIELDS, check_extension, copy_state, finished_steps
 from ._history import History
 from ._hooks import CallbackList
 from ._optim import OptimizerFactory, build_optimizer
@@ -65,6 +67,7 @@ class RunSpec:
     directions: dict[str, Direction | None]
     device: torch.device
     summary: ModelSummary
+    task: TaskKind | None = None
 
 
 @dataclasses.dataclass(eq=False)
@@ -81,6 +84,7 @@ class Run:
     runlog: RunLog | None
     group: Peers | None = None
     validated_step: int = -1
+    horizon: int | None = None  # an extension: the parent's last step, after which the LR is held (see _extend)
 
     def validate(self) -> dict[str, Any]:
         """The validation row for the current weights, over the whole validation set (each
@@ -115,7 +119,8 @@ def start_run(
     steps_per_epoch = spec.train.num_batches(cfg.batch_size)
     state = TrainerState(
         model=spec.model, optimizer=opt, run_dir=run_dir, total_steps=cfg.max_steps or cfg.epochs * steps_per_epoch,
-        device=spec.device, steps_per_epoch=steps_per_epoch, directions=spec.directions,
+        device=spec.device, steps_per_epoch=steps_per_epoch, directions=spec.directions, config=cfg,
+        train=spec.train, val=spec.val, loss_fn=spec.loss_fn, task=spec.task,
     )
     history = History(run_dir)
     callbacks: list[Callback] = [*user_callbacks, history]
@@ -143,12 +148,14 @@ def start_run(
 
 def open_run_dir(
     spec: RunSpec, *, runs_dir: Path | None, name: str, parent: Path | None, resume: str | Path | None,
-    hparams: Mapping[str, Any], record: Mapping[str, Any],
+    hparams: Mapping[str, Any], record: Mapping[str, Any], extend: str | Path | None = None,
 ) -> tuple[Path | None, dict[str, Any] | None]:
-    """A new run folder (config, parent, summary written), or the resumed one and its resume point.
+    """A new run folder (config, parent, summary written), or the resumed one and its resume
+    point, or an extension's child folder and its parent's final resume point (see ``_extend``).
 
     Raises:
-        CheckpointError: ``resume`` is not a run folder with an intact checkpoint.
+        CheckpointError: ``resume`` is not a run folder with an intact checkpoint, or
+            ``extend`` not a finished one.
         ConfigError: ``runs_dir`` is a file, or ``name`` has no usable character.
         RunError: The folder cannot be written (read-only or full disk).
     """
@@ -158,6 +165,8 @@ def open_run_dir(
             raise CheckpointError(f"resume folder {str(run_dir)!r} does not exist; pass a run folder printed by `nnrecipe fit`")
         read_run_config(run_dir)
         return run_dir, open_resume_point(run_dir, spec.model, spec.config)
+    if extend is not None:
+        return _open_extension(spec, Path(extend), runs_dir=runs_dir, name=name, hparams=hparams, record=record)
     if runs_dir is None:
         return None, None
     if runs_dir.exists() and not runs_dir.is_dir():
@@ -175,3 +184,22 @@ def open_run_dir(
     # Only runs with a folder are a user's runs; short internal runs (checks) stay quiet.
     log.info("model summary:\n%s", spec.summary.to_text())
     return run_dir, None
+
+
+def _open_extension(
+    spec: RunSpec, parent: Path, *, runs_dir: Path | None, name: str, hparams: Mapping[str, Any], record: Mapping[str, Any],
+) -> tuple[Path, dict[str, Any]]:
+    """The child folder of ``parent``, holding a copy of its final state, and that resume point."""
+    if runs_dir is None:
+        raise ConfigError("an extension is a new run folder; give runs_dir (the folder to put it in)")
+    steps = finished_steps(parent)
+    cfg = spec.config
+    total = cfg.max_steps or cfg.epochs * spec.train.num_batches(cfg.batch_size)
+    check_extension(read_run_config(parent)["hparams"], hparams, steps, total)
+    run_dir, _ = open_run_dir(spec, runs_dir=runs_dir, name=name, parent=parent, resume=None, hparams=hparams,
+                              record={**record, EXTENDS: {"run": str(parent), "step": steps}})
+    assert run_dir is not None
+    with writing(run_dir):
+        copy_state(parent, run_dir)
+    log.info("extending %s from step %d to %d in %s", parent, steps, total, run_dir)
+    return run_dir, {**open_resume_point(run_dir, spec.model, cfg, may_change=LENGTH_FIELDS), "extension": True}

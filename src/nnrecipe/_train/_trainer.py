@@ -37,6 +37,7 @@ from .._core._world import join
 from ..callbacks import Callback, EarlyStopping, MonitorCallback, TerminateOnNaN
 from ._checkpoint import writing
 from ._distributed import check_split_among, fingerprint, training_together
+from ._extend import schedule_horizon
 from ._optim import OptimizerFactory
 from ._preflight import (
     check_callbacks,
@@ -118,6 +119,10 @@ class Trainer:
             (then ``config``'s optimizer, lr, weight_decay and momentum are not used).
         augment: A training-batch transform ``(x, y, generator) -> (x, y)``, seeded from
             (seed, step); never applied in validation.
+        diagnostics: Add the default diagnostics (:mod:`nnrecipe.diagnostics`: prediction
+            dynamics, first-layer weights, activation statistics, gradient and update norms,
+            interpretation after training); ``None``: only when the run has a folder. One of
+            their types in ``callbacks`` replaces the default one.
 
     Under ``torchrun`` the processes train one model together, data-parallel: each takes an
     equal part of every batch (``batch_size`` stays the global batch size), validation
@@ -144,11 +149,17 @@ class Trainer:
         parent: str | Path | None = None,
         optimizer: OptimizerFactory | None = None,
         augment: Augment | None = None,
+        diagnostics: bool | None = None,
     ) -> None:
         self.config = config or TrainConfig()
         self.callbacks = list(callbacks)
         if not any(isinstance(cb, TerminateOnNaN) for cb in self.callbacks):
             self.callbacks.append(TerminateOnNaN())
+        if diagnostics if diagnostics is not None else runs_dir is not None:
+            # Imported here: the diagnostics read the ensemble's output rules, whose package imports the tuner, which imports this module.
+            from ..diagnostics import default_diagnostics
+
+            self.callbacks += default_diagnostics(self.callbacks)
         self.metrics = metrics
         self.runs_dir = None if runs_dir is None else Path(runs_dir)
         self.name = name
@@ -166,6 +177,7 @@ class Trainer:
         task: TaskKind | None = None,
         hparams: Mapping[str, Any] | None = None,
         resume: str | Path | None = None,
+        extend: str | Path | None = None,
     ) -> FitResult:
         """Train ``model`` in place on ``train``, validating on the whole of ``val``.
 
@@ -181,6 +193,11 @@ class Trainer:
             task: The task kind when it cannot be inferred.
             hparams: The flat hyperparameters to record (defaults to the config's fields).
             resume: A run folder to continue from its newest intact checkpoint.
+            extend: A finished run folder to continue longer, in a new child run (this
+                config's ``epochs`` or ``max_steps`` sets the new total; nothing else may
+                change). After the parent's steps the learning rate holds the value of its
+                last step: a constant schedule stays constant, a decayed one goes on at the
+                rate it reached.
 
         Returns:
             A :class:`FitResult`.
@@ -216,11 +233,13 @@ class Trainer:
             check_split(model, train_src, "train", loss_fn, task, device, augment=self.augment)
             if val_src is not None:
                 check_split(model, val_src, "val", loss_fn, task, device, metrics=metrics)
-            spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary)
+            spec = RunSpec(cfg, model, train_src, val_src, loss_fn, metrics, directions, device, summary, task)
             hp = dict(hparams) if hparams is not None else cfg.to_dict()
             agree(group, fingerprint(cfg, model, x0, hp, self.record))  # before any file or step
             run_dir, ckpt = on_main(group, lambda: open_run_dir(spec, runs_dir=self.runs_dir, name=self.name, parent=self.parent,
-                                                                resume=resume, hparams=hp, record=self.record))
+                                                                resume=resume, hparams=hp, record=self.record, extend=extend))
+            # An extension holds its parent's last rate after the parent's steps: every process alike.
+            horizon = on_main(group, lambda: schedule_horizon(run_dir))
             if here.size > 1:
                 run_dir = run_dir if here.is_main else None  # rank 0 writes the run folder, alone
                 if here.is_main:
@@ -229,6 +248,7 @@ class Trainer:
             with training_together(model, group, cfg, cfg.batch_size // here.size):
                 run = start_run(spec, self.callbacks, run_dir=run_dir, resume=ckpt, optimizer=self.optimizer,
                                 augment=self.augment, hparams=hp, group=group)
+                run.horizon = horizon
                 start = time.perf_counter()
                 try:
                     self._loop(run)
@@ -250,7 +270,9 @@ class Trainer:
             cbs.on_epoch_begin(epoch, {})
             for batch, share in run.batches.epoch(state):  # the rest of this epoch (this process's part), augmented
                 state.batch = batch
-                state.lr = run.step.set_lr(lr_factor(cfg.schedule, state.step, state.total_steps, cfg.warmup_steps) * state.lr_scale)
+                span = run.horizon or state.total_steps  # an extension holds its parent's last rate after its steps
+                factor = lr_factor(cfg.schedule, min(state.step, span - 1), span, cfg.warmup_steps)
+                state.lr = run.step.set_lr(factor * state.lr_scale)
                 out = run.step(batch, share)  # forward, backward, finiteness guard, clipping, optimizer step
                 state.step += 1
                 state.batch_in_epoch += 1

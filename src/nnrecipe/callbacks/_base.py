@@ -10,8 +10,12 @@ from typing import Any
 import torch
 from torch import nn
 
+from .._core._config import TrainConfig
+from .._core._data import DataSource
+from .._core._losses import LossFn
 from .._core._metrics import Direction
 from .._core._monitor import ModeName, Monitor
+from .._core._task import TaskKind
 
 __all__ = ["Callback", "MonitorCallback", "TrainerState"]
 
@@ -43,6 +47,11 @@ class TrainerState:
         batch: The latest training ``(inputs, targets)`` batch, as the model saw it.
         directions: Every name the run logs, with its declared direction (``None`` when
             undeclared): what ``Monitor.resolve`` reads in ``mode="auto"``.
+        config: The run's training config (``None`` outside a run).
+        train / val: The run's data splits (``val`` is ``None`` without validation data);
+            diagnostics draw their fixed batch from them.
+        loss_fn: The loss ``(output, target) -> scalar`` the run minimises.
+        task: The task kind the trainer inferred.
     """
 
     model: nn.Module
@@ -59,6 +68,11 @@ class TrainerState:
     stop_training: bool = False
     batch: tuple[torch.Tensor, torch.Tensor] | None = None
     directions: Mapping[str, Direction | None] = dataclasses.field(default_factory=lambda: {"loss": "min", "val_loss": "min"})
+    config: TrainConfig | None = None
+    train: DataSource | None = None
+    val: DataSource | None = None
+    loss_fn: LossFn | None = None
+    task: TaskKind | None = None
 
 
 class Callback:
