@@ -23,7 +23,7 @@ STAGES = ["audit", "checks", "baseline", "search", "exploit", "analysis", "ensem
 
 def tiny(cls: type[DemoOptions], seed: int = 0) -> DemoOptions:
     return DemoOptions(
-        seed=seed, steps=20, trials=2, exploit_trials=2, budget=None, check_budget=0.5,
+        seed=seed, steps=20, trials=2, exploit_trials=2, budget=None, check_budget=2.0,
         model={"width": 8, "blocks": 1}, expect="expect nothing: a tiny model",
     )
 

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "12 quasi-random trials on 2 worker processes, then up to 4 Bayesian ones if the time budget allows; the "
         "study's analysis; an ensemble of the best runs chosen on validation; the test set once, for the chosen "
         "model and the ensemble; the HTML report. About 4 minutes on 2 cores (>= 99.0%% test accuracy for the "
-        "chosen model, >= 99.4%% for the ensemble); --quick: the same stages in under a minute (about 97%%).",
+        "chosen model, >= 99.4%% for the ensemble); --quick: the same stages in under a minute (about 97-99%%).",
     )
     p.add_argument("--quick", action="store_true", help="the same stages in under a minute, with lower figures")
     p.add_argument("--seed", type=int, default=0, help="seed of every run and of the samplers (default: 0)")

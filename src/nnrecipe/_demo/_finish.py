@@ -16,7 +16,7 @@ from .._ensemble._result import ENSEMBLE_FILE
 from .._report._report import report
 from .._tune._study import Study
 from ._context import Context
-from ._result import DemoResult, TestFigures
+from ._result import DemoResult, FinalFigures
 
 __all__ = ["REPORT_FILE", "ensemble_stage", "report_stage", "test_stage"]
 
@@ -45,7 +45,7 @@ def ensemble_stage(ctx: Context, result: DemoResult) -> Outcome:
 
 def test_stage(ctx: Context, result: DemoResult) -> Outcome:
     """The chosen model and the ensemble on the test set, once."""
-    figures = None if result.ensemble is None else TestFigures.of(result.ensemble)
+    figures = None if result.ensemble is None else FinalFigures.of(result.ensemble)
     if figures is None:
         return result, "no test predictions stored"
     gain = gain_format("accuracy")

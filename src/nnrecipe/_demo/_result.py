@@ -14,7 +14,7 @@ from .._tune._analysis import Analysis
 from .._tune._tuning import TuneResult
 from ._options import DemoOptions
 
-__all__ = ["DemoResult", "Stage", "StageName", "TestFigures"]
+__all__ = ["DemoResult", "Stage", "StageName", "FinalFigures"]
 
 StageName = Literal["audit", "checks", "baseline", "search", "exploit", "analysis", "ensemble", "test", "report"]
 STAGES: tuple[StageName, ...] = ("audit", "checks", "baseline", "search", "exploit", "analysis", "ensemble", "test", "report")
@@ -30,7 +30,7 @@ class Stage:
 
 
 @dataclasses.dataclass(frozen=True)
-class TestFigures:
+class FinalFigures:
     """The test set, looked at once, at the end, after every choice was made on validation.
 
     Attributes:
@@ -51,7 +51,7 @@ class TestFigures:
     greedy: float
 
     @classmethod
-    def of(cls, result: EnsembleResult) -> TestFigures | None:
+    def of(cls, result: EnsembleResult) -> FinalFigures | None:
         """The figures of an ensemble whose runs stored test predictions (``None`` otherwise)."""
         single, average = result.single, result.average
         if single.test is None or average.test is None or result.greedy.test is None or average.gain is None or average.interval is None:
@@ -91,7 +91,7 @@ class DemoResult:
     exploit: TuneResult | None = None
     analysis: Analysis | None = None
     ensemble: EnsembleResult | None = None
-    test: TestFigures | None = None
+    test: FinalFigures | None = None
     report: Path | None = None
     stopped: str | None = None
 
