@@ -9,7 +9,7 @@ report), and the loop that runs and times them (``_run``).
 from ._experiment import DEMO_HPARAMS, mnist1d_experiment
 from ._listener import DemoListener
 from ._options import DemoOptions
-from ._result import DemoResult, Stage, StageName, FinalFigures
+from ._result import DemoResult, FinalFigures, Stage, StageName
 from ._run import plan, run_demo
 from ._space import BASELINE, RECIPE_CHOICES, search_space
 
@@ -20,9 +20,9 @@ __all__ = [
     "DemoListener",
     "DemoOptions",
     "DemoResult",
+    "FinalFigures",
     "Stage",
     "StageName",
-    "FinalFigures",
     "mnist1d_experiment",
     "plan",
     "run_demo",

@@ -21,16 +21,19 @@ STUDY_NAME = "mnist1d-cnn-study"
 
 @dataclasses.dataclass(frozen=True)
 class Context:
-    """The demo's fixed inputs; ``started`` is its ``time.monotonic()`` start."""
+    """The demo's fixed inputs; ``started`` is its ``time.monotonic()`` start.
+
+    ``experiment`` is the reference CNN on MNIST-1D with the options' model changes, built
+    once (the tuning workers load the same one from ``EXPERIMENT_FILE``).
+    """
 
     options: DemoOptions
     folder: Path
     started: float = dataclasses.field(default_factory=time.monotonic)
+    experiment: Experiment = dataclasses.field(init=False)
 
-    @property
-    def experiment(self) -> Experiment:
-        """The reference CNN on MNIST-1D, with the options' model changes."""
-        return mnist1d_experiment(**self.options.model)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "experiment", mnist1d_experiment(**self.options.model))
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

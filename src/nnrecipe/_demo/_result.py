@@ -14,7 +14,7 @@ from .._tune._analysis import Analysis
 from .._tune._tuning import TuneResult
 from ._options import DemoOptions
 
-__all__ = ["DemoResult", "Stage", "StageName", "FinalFigures"]
+__all__ = ["DemoResult", "FinalFigures", "Stage", "StageName"]
 
 StageName = Literal["audit", "checks", "baseline", "search", "exploit", "analysis", "ensemble", "test", "report"]
 STAGES: tuple[StageName, ...] = ("audit", "checks", "baseline", "search", "exploit", "analysis", "ensemble", "test", "report")
