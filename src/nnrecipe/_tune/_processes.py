@@ -105,12 +105,17 @@ def _work(study: Study, url: str, budget: Budget, experiment: Experiment | None)
 
 
 def _log_setup() -> dict[str, int] | None:
-    """The caller's nnrecipe log levels, for workers to show the same lines (None: no handler)."""
+    """The caller's nnrecipe log levels, for workers to show the same lines (None: no handler).
+
+    The root's level and every level the caller set below it (a CLI quietening the trainer's
+    loggers), whichever modules those loggers belong to.
+    """
     root = logging.getLogger("nnrecipe")
     if not root.handlers:
         return None
-    names = ("nnrecipe", "nnrecipe._train._trainer")
-    return {name: logging.getLogger(name).getEffectiveLevel() for name in names}
+    loggers = logging.Logger.manager.loggerDict
+    levels = {name: lg.level for name, lg in loggers.items() if name.startswith("nnrecipe.") and isinstance(lg, logging.Logger) and lg.level}
+    return {"nnrecipe": root.getEffectiveLevel(), **levels}
 
 
 def _child(study: Study, url: str, budget: Budget, queue: Any, log_levels: dict[str, int] | None) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._core._experiment import Experiment
-from .datasets import load_mnist1d
-from .models import CNN1d
+from .._core._experiment import Experiment
+from ..datasets import load_mnist1d
+from ..models import CNN1d
 
-__all__ = ["mnist1d_experiment", "DEMO_HPARAMS"]
+__all__ = ["DEMO_HPARAMS", "mnist1d_experiment"]
 
 # The recipe's defaults (Adam 3e-4, constant learning rate) and a small residual CNN.
 DEMO_HPARAMS: dict[str, Any] = {"epochs": 20, "batch_size": 64, "width": 24, "blocks": 3, "kernel": 5}
