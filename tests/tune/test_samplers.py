@@ -41,3 +41,20 @@ def test_random_sampler_is_seeded():
 def test_negative_startup_trials_are_rejected():
     with pytest.raises(ConfigError, match="startup_trials must be >= 0"):
         SamplerSpec(name="tpe", startup_trials=-1)
+
+
+def test_two_workers_asking_at_once_propose_different_points_reproducibly():
+    """Two workers ask for trials 4 and 5 at the same moment, after the same history: each
+    exploitation trial has its own stream, so they differ, and a rerun repeats them."""
+    study = optuna.create_study(sampler=make_sampler(SamplerSpec(name="tpe", startup_trials=4), SPACE))
+    study.optimize(_objective, n_trials=4)
+    running = [study._storage.get_trial(study.ask()._trial_id) for _ in range(2)]  # trials 4 and 5, no values yet
+
+    def proposal(trial: optuna.trial.FrozenTrial) -> dict:
+        sampler = make_sampler(SamplerSpec(name="tpe", startup_trials=4), SPACE)  # a worker's own sampler
+        sampler.before_trial(study, trial)
+        return sampler.sample_relative(study, trial, sampler.infer_relative_search_space(study, trial))
+
+    assert [t.number for t in running] == [4, 5]
+    assert proposal(running[0]) != proposal(running[1])
+    assert proposal(running[0]) == proposal(running[0])

@@ -28,12 +28,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     import optuna
-    from rich.console import Console
 
     # Optuna announces each study and trial at INFO; the CLI prints its own summary.
     optuna.logging.set_verbosity(optuna.logging.DEBUG if args.debug else optuna.logging.WARNING)
+    trainer_log = logging.getLogger("nnrecipe._train")
+    before = trainer_log.level
     if not args.debug:  # each trial's model summary is in its run folder (summary.txt)
-        logging.getLogger("nnrecipe._train._trainer").setLevel(logging.WARNING)
+        trainer_log.setLevel(logging.WARNING)
+    try:
+        return _run(args)
+    finally:
+        trainer_log.setLevel(before)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     console = Console(soft_wrap=True)
     study = nnrecipe.load_study(args.study)
     if args.adopt is not None:

@@ -50,10 +50,13 @@ class PhasedSampler(BaseSampler):
         explore: Sampler of trials numbered below ``switch_after``.
         exploit: Sampler of the later trials.
         switch_after: Number of exploration trials.
+        seed: The study's seed. Each exploitation trial draws from its own stream, a function of
+            (seed, trial number): workers that ask at the same moment see the same history,
+            and with one shared stream they would propose the same point twice.
     """
 
-    def __init__(self, explore: BaseSampler, exploit: BaseSampler, switch_after: int) -> None:
-        self._explore, self._exploit, self._switch = explore, exploit, switch_after
+    def __init__(self, explore: BaseSampler, exploit: BaseSampler, switch_after: int, seed: int = 0) -> None:
+        self._explore, self._exploit, self._switch, self._seed = explore, exploit, switch_after, seed
 
     def _pick(self, trial: FrozenTrial) -> BaseSampler:
         return self._explore if trial.number < self._switch else self._exploit
@@ -72,6 +75,12 @@ class PhasedSampler(BaseSampler):
         return self._pick(trial).sample_independent(study, trial, param_name, param_distribution)
 
     def before_trial(self, study: optuna.Study, trial: FrozenTrial) -> None:
+        if trial.number >= self._switch:
+            stream = getattr(getattr(self._exploit, "_rng", None), "rng", None)  # Optuna's LazyRandomState
+            if stream is not None:
+                stream.seed((self._seed * 1_000_003 + trial.number) % 2**32)
+            else:
+                self._exploit.reseed_rng()  # a sampler without one: distinct, not reproducible
         self._pick(trial).before_trial(study, trial)
 
     def after_trial(self, study: optuna.Study, trial: FrozenTrial, state: Any, values: Any) -> None:
@@ -101,4 +110,4 @@ def make_sampler(spec: SamplerSpec, space: Space) -> BaseSampler:
             if spec.name == "tpe"
             else GPSampler(seed=spec.seed, n_startup_trials=0)
         )
-    return PhasedSampler(halton, exploit, spec.startup_trials)
+    return PhasedSampler(halton, exploit, spec.startup_trials, seed=spec.seed)
