@@ -76,6 +76,7 @@ def test_a_weak_baseline_on_clean_hard_data_says_so_without_an_error(mnist1d: tu
     assert le is not None and le.noise_rate["train"] is None
     assert {f.baseline for f in le.baselines["train"]} == {"neighbours", "linear"}
     assert not any(f.can_tell for f in le.baselines["train"])
+    assert AuditReport.from_json(report.to_json()).summary == report.summary  # every finding's details serialise
 
 
 def test_heavy_noise_that_switches_the_neighbours_off_is_caught_by_the_linear_model() -> None:
@@ -88,6 +89,8 @@ def test_heavy_noise_that_switches_the_neighbours_off_is_caught_by_the_linear_mo
     assert le is not None and le.baselines["train"][0].baseline == "linear"
     truth = float((noisy != y).mean())
     assert abs(le.noise_rate["train"] - truth) < 0.1, (le.noise_rate, truth)  # type: ignore[operator]
+    saved = AuditReport.from_json(report.to_json()).find("label_noise")
+    assert saved is not None and saved.details["train"]["baselines"][0]["baseline"] == "linear"
     clean = audit((X, y))
     assert clean.ok and clean.find("label_noise") is None
 

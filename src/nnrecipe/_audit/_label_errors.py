@@ -26,7 +26,7 @@ from ._join import Hits
 from ._linear import LinearVote
 from ._noise import NoiseJudgement, doubt, judge_noise
 from ._reservoir import Reservoir
-from ._sections import LabelErrorSummary
+from ._sections import LabelErrorSummary, to_dict
 from ._split import RowIndex
 from ._spool import Spool
 from ._tally import BaselineTally
@@ -189,7 +189,7 @@ def judge_labels(
 def _verdicts(verdicts: Mapping[str, NoiseJudgement]) -> list[Finding]:
     """One finding per level, naming the splits at that level with their estimates."""
     findings = []
-    details = {n: {"estimate": j.estimate, "judged_by": j.judge, "baselines": j.baselines} for n, j in verdicts.items()}
+    details = {n: {"estimate": j.estimate, "judged_by": j.judge, "baselines": to_dict(j.baselines)} for n, j in verdicts.items()}
     heavy = {n: j for n, j in verdicts.items() if j.level == "heavy"}
     moderate = {n: j for n, j in verdicts.items() if j.level == "moderate"}
     unknown = {n: j for n, j in verdicts.items() if j.level == "unknown"}
