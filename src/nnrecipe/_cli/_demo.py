@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--quick", action="store_true", help="the same stages in under a minute, with lower figures")
     p.add_argument("--seed", type=int, default=0, help="seed of every run and of the samplers (default: 0)")
-    p.add_argument("--budget", type=float, metavar="S", help="seconds to aim for; exploitation trials start only if they fit (default: 240, --quick 60)")
+    p.add_argument("--budget", type=float, metavar="S", help="seconds to aim for; exploitation trials start only if they fit (default: 290, --quick 60)")
     p.add_argument("--no-budget", action="store_true", help="run every exploitation trial whatever the time (to measure figures on a busy machine)")
     add_runs_dir(p)
     p.set_defaults(func=run)

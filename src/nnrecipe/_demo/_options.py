@@ -46,10 +46,10 @@ class DemoOptions:
     trials: int = 12
     exploit_trials: int = 4
     workers: int = 2
-    budget: float | None = 240.0
+    budget: float | None = 290.0
     check_budget: float = 5.0
     model: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    expect: str = "expect >= 99.0% test accuracy for the chosen model and >= 99.4% for the ensemble, in about 4 minutes on 2 quiet cores"
+    expect: str = "expect >= 99.0% test accuracy for the chosen model and >= 99.4% for the ensemble, in under 5 minutes on 2 quiet cores"
 
     def __post_init__(self) -> None:
         for name in ("steps", "trials", "workers"):
