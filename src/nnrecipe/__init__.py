@@ -78,7 +78,7 @@ _MOVED: dict[str, str] = {
     **dict.fromkeys(("Goal", "Budget", "Param", "Space", "SamplerSpec", "render_text", "save_plots"), "tuning"),
 }
 
-__all__ = [
+__all__ = [  # noqa: RUF022  (grouped by what a user does, not sorted)
     "__version__",
     # the stages
     "audit", "check", "fix_last_layer_init", "fit", "fit_experiment", "evaluate", "tune", "adopt", "analyze",
@@ -97,9 +97,32 @@ __all__ = [
 ]  # fmt: skip
 
 if TYPE_CHECKING:
-    from . import auditing, callbacks, checking, data, datasets, demo, diagnostics, distributed, ensembling, losses, metrics, models, reporting, runs, tuning
+    from . import (
+        auditing,
+        callbacks,
+        checking,
+        data,
+        datasets,
+        demo,
+        diagnostics,
+        distributed,
+        ensembling,
+        losses,
+        metrics,
+        models,
+        reporting,
+        runs,
+        tuning,
+    )
     from ._audit import AuditConfig, AuditReport, Finding, audit
-    from ._checks import CheckOptions, CheckReport, CheckResult, LastLayerFix, check, fix_last_layer_init
+    from ._checks import (
+        CheckOptions,
+        CheckReport,
+        CheckResult,
+        LastLayerFix,
+        check,
+        fix_last_layer_init,
+    )
     from ._core._config import TrainConfig
     from ._core._errors import CheckpointError, ConfigError, DataError, NnrecipeError, RunError
     from ._core._evaluate import evaluate

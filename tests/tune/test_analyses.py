@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-from nnrecipe.tuning import Goal, Param, Space
 from nnrecipe._tune._adoption import adoption
 from nnrecipe._tune._axes import axis_info
 from nnrecipe._tune._best_of_k import best_of_k
@@ -17,6 +16,7 @@ from nnrecipe._tune._isolation import isolation_info
 from nnrecipe._tune._records import TrialRecord
 from nnrecipe._tune._stability import stability_advice
 from nnrecipe._tune._train_length import train_length
+from nnrecipe.tuning import Goal, Param, Space
 
 MAX = Goal(metric="val_accuracy", direction="maximize")
 LR = Param(name="lr", kind="log", low=1e-4, high=1e-1)

@@ -8,8 +8,8 @@ import numpy as np
 import optuna
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from nnrecipe.tuning import Param, Space
 from nnrecipe._tune._halton import HaltonSampler, from_unit
+from nnrecipe.tuning import Param, Space
 
 
 def _run(space: Space, n: int, seed: int = 0) -> list[dict]:

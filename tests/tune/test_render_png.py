@@ -8,11 +8,11 @@ import matplotlib.pyplot as plt
 import pytest
 
 from nnrecipe import Study
-from nnrecipe.tuning import Param, Space
 from nnrecipe._tune._analysis import analysis_of
 from nnrecipe._tune._records import TrialRecord
 from nnrecipe._tune._render_png import figures, save_plots
 from nnrecipe._tune._study import Goal
+from nnrecipe.tuning import Param, Space
 
 OPT = Param(name="optimizer", kind="choices", choices=("adam", "sgd"), role="scientific")
 LR = Param(name="lr", kind="log", low=1e-4, high=1e-1)

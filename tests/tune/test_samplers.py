@@ -6,9 +6,9 @@ import optuna
 import pytest
 
 from nnrecipe import ConfigError
-from nnrecipe.tuning import Param, SamplerSpec, Space
 from nnrecipe._tune._halton import HaltonSampler
 from nnrecipe._tune._samplers import make_sampler
+from nnrecipe.tuning import Param, SamplerSpec, Space
 
 SPACE = Space((Param(name="x", kind="linear", low=-2, high=2), Param(name="opt", kind="choices", choices=("a", "b"))))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-
 from ._base import Check
 from ._context import CheckContext
 from ._result import CheckResult

@@ -10,7 +10,7 @@ from ._errors import ConfigError
 from ._fields import Count, Fraction, NonNegative, NonNegativeInt, Positive, check_fields
 from ._names import did_you_mean
 
-__all__ = ["TrainConfig", "OptimizerName", "ScheduleName", "Precision", "DeviceName"]
+__all__ = ["DeviceName", "OptimizerName", "Precision", "ScheduleName", "TrainConfig"]
 
 OptimizerName = Literal["adam", "adamw", "sgd"]
 ScheduleName = Literal["constant", "cosine", "linear", "step", "onecycle"]

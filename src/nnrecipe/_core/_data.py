@@ -23,7 +23,7 @@ from torch.utils.data.dataloader import default_collate
 
 from ._errors import DataError
 
-__all__ = ["Batch", "DataLike", "DataSource", "TensorData", "DatasetData", "LoaderData", "as_source", "part"]
+__all__ = ["Batch", "DataLike", "DataSource", "DatasetData", "LoaderData", "TensorData", "as_source", "part"]
 
 Batch: TypeAlias = tuple[torch.Tensor, torch.Tensor]
 DataLike: TypeAlias = "tuple[Any, Any] | Dataset[Any] | DataLoader[Any] | DataSource"

@@ -10,7 +10,7 @@ built-in, so ``except ValueError`` / ``except OSError`` keeps working.
 
 from __future__ import annotations
 
-__all__ = ["NnrecipeError", "DataError", "ConfigError", "CheckpointError", "RunError"]
+__all__ = ["CheckpointError", "ConfigError", "DataError", "NnrecipeError", "RunError"]
 
 
 class NnrecipeError(Exception):

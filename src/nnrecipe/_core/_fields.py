@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_typ
 from ._errors import ConfigError
 from ._names import did_you_mean
 
-__all__ = ["Bounds", "Count", "NonNegativeInt", "Positive", "NonNegative", "Fraction", "check_fields"]
+__all__ = ["Bounds", "Count", "Fraction", "NonNegative", "NonNegativeInt", "Positive", "check_fields"]
 
 
 @dataclasses.dataclass(frozen=True)

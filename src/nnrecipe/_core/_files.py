@@ -18,16 +18,16 @@ from pathlib import Path
 from ._errors import ConfigError
 
 __all__ = [
-    "atomic_write_text",
-    "atomic_write_bytes",
-    "atomic_path",
-    "atomic_folder",
-    "create_run_dir",
-    "safe_name",
-    "utc_stamp",
-    "utc_iso",
-    "remove_stale_temporaries",
     "TMP_MARK",
+    "atomic_folder",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "create_run_dir",
+    "remove_stale_temporaries",
+    "safe_name",
+    "utc_iso",
+    "utc_stamp",
 ]
 
 # Temporary files and folders are named ".<final name>.tmp-<pid>": hidden, and recognisable

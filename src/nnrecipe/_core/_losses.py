@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from ._errors import ConfigError, DataError
 from ._names import unknown_name
 
-__all__ = ["LossFn", "LossLike", "resolve_loss", "LOSSES"]
+__all__ = ["LOSSES", "LossFn", "LossLike", "resolve_loss"]
 
 LossFn: TypeAlias = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 LossLike: TypeAlias = "str | LossFn"

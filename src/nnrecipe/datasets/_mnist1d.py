@@ -11,7 +11,7 @@ import torch
 
 from .._core._errors import ConfigError
 
-__all__ = ["Split", "load_mnist1d", "cache_dir"]
+__all__ = ["Split", "cache_dir", "load_mnist1d"]
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from ._gru import GRUClassifier
 from ._mlp import MLP
 
 __all__ = [
+    "MLP",
     "CNN1d",
     "CNN2d",
     "GRUClassifier",
-    "MLP",
     "ModelLike",
     "ModelSummary",
     "ResidualBlock",

@@ -7,7 +7,7 @@ from torch import nn
 
 from .._core._errors import ConfigError
 
-__all__ = ["ResidualBlock", "CNN1d", "CNN2d"]
+__all__ = ["CNN1d", "CNN2d", "ResidualBlock"]
 
 
 def _conv(dims: int, cin: int, cout: int, k: int, stride: int, separable: bool) -> nn.Module:
