@@ -192,3 +192,22 @@ def test_early_loss_blow_ups_advise_warmup_and_clipping_at_the_90th_percentile()
 def test_a_search_that_learned_nothing_has_no_best_trial_at_an_edge():
     (info,) = axis_info(_lr_trials(lambda u: 0.1), Space((LR,)), MAX)  # every trial ties
     assert info.warnings == [] and info.notes == []
+
+
+def test_the_experiments_reference_is_read_from_the_best_trials_run_and_shown(tmp_path):
+    import dataclasses
+    import json
+
+    from nnrecipe._tune._analysis import analysis_of
+    from nnrecipe._tune._study import Study
+
+    study = Study(name="s", experiment="e.py", space=Space((LR,)), goal=MAX)
+    run = tmp_path / "trial-0"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"reference": {"val_accuracy": 0.96, "bad": "x"}}))
+    best = dataclasses.replace(rec(0, 0.98, {"lr": 1e-3}), run_dir=str(run))
+    analysis = analysis_of(study, [best, rec(1, 0.5, {"lr": 1e-2})])
+    assert analysis.reference == {"val_accuracy": 0.96}
+    assert "reference val_accuracy 0.96 (declared by the experiment); best trial 0.98" in analysis.to_text()
+    elsewhere = dataclasses.replace(best, run_dir=str(tmp_path / "on-another-machine"))
+    assert analysis_of(study, [elsewhere]).reference == {}  # a shared storage's folders may be elsewhere

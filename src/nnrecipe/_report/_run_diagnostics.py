@@ -3,11 +3,10 @@ activations, interpretation; the parts that cannot be read become :class:`Missin
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from .._train._runs import reference_of
 from ..diagnostics import read_diagnostics
 from ._dynamics_section import dynamics_section
 from ._interpretation_section import interpretation_section
@@ -16,13 +15,6 @@ from ._weights_section import weights_section
 
 __all__ = ["diagnostics_sections", "reference_of"]
 
-
-def reference_of(config: Mapping[str, Any]) -> dict[str, float]:
-    """The reference metric the experiment declared (``config.json``'s ``reference``), or ``{}``."""
-    ref = config.get("reference")
-    if not isinstance(ref, Mapping):
-        return {}
-    return {str(k): float(v) for k, v in ref.items() if isinstance(v, (int, float)) and math.isfinite(v)}
 
 
 def diagnostics_sections(run_dir: Path, reference: Mapping[str, float]) -> tuple[list[Section], list[Missing]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import platform
 import re
@@ -100,3 +101,11 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
         except ValueError:
             break  # a line cut by a crash: everything before it is intact
     return rows
+
+
+def reference_of(config: Mapping[str, Any]) -> dict[str, float]:
+    """The reference metric the experiment declared (``config.json``'s ``reference``), or ``{}``."""
+    ref = config.get("reference")
+    if not isinstance(ref, Mapping):
+        return {}
+    return {str(k): float(v) for k, v in ref.items() if isinstance(v, (int, float)) and math.isfinite(v)}

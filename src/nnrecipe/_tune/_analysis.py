@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .._core._errors import ConfigError
+from .._core._errors import ConfigError, NnrecipeError
+from .._train._runs import read_run_config, reference_of
 from ._adoption import Adoption, adoption
 from ._axes import AxisInfo, axis_info, top_trials
 from ._best_of_k import BestOfK, best_of_k
@@ -43,6 +44,8 @@ class Analysis:
         train_length: How long to train.
         stability: Warmup and clipping advice.
         adoption: Candidate versus baseline over seeds, once ``adopt`` has run.
+        reference: The reference metrics the experiment declares (``Experiment(reference=...)``,
+            e.g. a human's accuracy), read from the best trial's run folder; empty when none.
     """
 
     study: Study
@@ -57,6 +60,7 @@ class Analysis:
     train_length: TrainLength
     stability: StabilityAdvice
     adoption: Adoption | None
+    reference: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def to_text(self) -> str:
         """Render as text; see :func:`render_text`."""
@@ -143,4 +147,16 @@ def analysis_of(study: Study, records: Sequence[TrialRecord], adopt_records: Seq
         train_length=train_length(top_trials(records, study.goal, fraction=0.2, minimum=5)),
         stability=stability_advice(records),
         adoption=adoption(adopt_records, study.goal),
+        reference=_reference(best_trials[0] if best_trials else None),
     )
+
+
+def _reference(best: TrialRecord | None) -> dict[str, float]:
+    """The experiment's reference metrics, from the best trial's ``config.json`` (``{}`` when
+    the folder is elsewhere, as with a storage shared across machines)."""
+    if best is None or best.run_dir is None:
+        return {}
+    try:
+        return reference_of(read_run_config(Path(best.run_dir)))
+    except (OSError, NnrecipeError):
+        return {}

@@ -28,6 +28,9 @@ def render_text(analysis: Analysis) -> str:
             f"{a.best.steps} (final {a.best.final:.4g}); run {a.best.run_dir}"
         )
         lines.append("  hyperparameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in sorted(a.best.hparams.items())))
+    for key, value in a.reference.items():  # the experiment's yardstick, next to the best trial's
+        ours = f"; best trial {a.best.value:.4g}" if a.best is not None and a.best.value is not None and key == goal.metric else ""
+        lines.append(f"reference {key} {value:.4g} (declared by the experiment){ours}")
     for iso in a.isolation:
         lines.append(f"isolation of {iso.param}:")
         for p in iso.points:
