@@ -33,7 +33,8 @@ def model() -> torch.nn.Module:
     torch.manual_seed(0)
     # Batch norm (synchronised across the processes by default), no dropout. No bias before
     # it: its gradient is zero but for rounding, which Adam would blow up to full steps.
-    return torch.nn.Sequential(torch.nn.Linear(8, 32, bias=False), torch.nn.BatchNorm1d(32), torch.nn.ReLU(), torch.nn.Linear(32, 3))
+    dropout = [torch.nn.Dropout(0.3)] if os.environ.get("WORKER_DROPOUT") else []
+    return torch.nn.Sequential(torch.nn.Linear(8, 32, bias=False), torch.nn.BatchNorm1d(32), torch.nn.ReLU(), *dropout, torch.nn.Linear(32, 3))
 
 
 def train(out: Path, runs: Path, resume: Path | None = None) -> nnrecipe.FitResult:

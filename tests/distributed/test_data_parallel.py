@@ -38,8 +38,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def torchrun(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def torchrun(*args: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")}
+    env.update(extra_env)
     command = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-addr", "127.0.0.1",
                "--master-port", str(free_port()), *args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG, check=False)
@@ -129,3 +130,17 @@ def test_a_one_process_checkpoint_resumes_in_two(alone: Path, tmp_path: Path) ->
         weights, facts = outputs(tmp_path / "out", rank)
         assert facts["steps"] == outputs(alone / "out")[1]["steps"]
         assert_same_model(weights, outputs(alone / "out")[0])
+
+
+def test_a_two_process_run_with_dropout_resumes_bit_exactly_on_every_rank(tmp_path: Path) -> None:
+    """Dropout masks come from (seed, rank, step) on every process: a resumed run draws what the
+    uninterrupted one drew, on rank 1 too (whose generators are not in the resume point)."""
+    straight = torchrun(str(WORKER), str(tmp_path / "straight"), str(tmp_path / "runs"), cwd=tmp_path, WORKER_DROPOUT="1")
+    assert straight.returncode == 0, straight.stderr[-3000:]
+    run_dir = without_newest_checkpoint(Path(outputs(tmp_path / "straight")[1]["run_dir"]), tmp_path / "cut")
+    resumed = torchrun(str(WORKER), str(tmp_path / "resumed"), str(tmp_path / "runs2"), str(run_dir), cwd=tmp_path, WORKER_DROPOUT="1")
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    for rank in (0, 1):
+        before, after = outputs(tmp_path / "straight", rank)[0], outputs(tmp_path / "resumed", rank)[0]
+        for name, weight in before.items():
+            assert torch.equal(weight, after[name]), (rank, name)

@@ -29,6 +29,7 @@ from .._core._errors import DataError
 from .._core._experiment import Augment
 from .._core._rng import rng_state, seed_everything, set_rng_state
 from ..callbacks import TrainerState
+from ._distributed import process_seed
 
 __all__ = ["TrainBatches", "step_generator"]
 
@@ -105,9 +106,19 @@ class TrainBatches:
             first = next(batches, None)
             set_rng_state(*now)
             batches = itertools.chain([] if first is None else [first], batches)
+        if self.size > 1:
+            batches = self._reseeded(batches, state)
         if not self.move and self.augment is None:
             return batches  # in-memory data on the device: nothing to add per batch
         return self._prepared(batches, state)
+
+    def _reseeded(self, batches: Iterator[tuple[Batch, float]], state: TrainerState) -> Iterator[tuple[Batch, float]]:
+        """Several processes: each one's generators seeded from (seed, rank, step) before every
+        step, so dropout masks differ between processes and a resumed run draws what the
+        uninterrupted one drew on every rank (only rank 0's generators are in a resume point)."""
+        for item in batches:
+            seed_everything(process_seed(self.config.seed, self.rank) + state.step)
+            yield item
 
     def _prepared(self, batches: Iterator[tuple[Batch, float]], state: TrainerState) -> Iterator[tuple[Batch, float]]:
         for (x, y), share in batches:

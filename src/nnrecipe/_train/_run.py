@@ -139,8 +139,6 @@ def start_run(
         restore_resume_point(resume, state, step, window, batches, callbacks)
         if group is not None:
             history.rows = group.from_main(history.rows)  # the rows are in rank 0's folder
-            if rank > 0:  # the point holds rank 0's generators; the others draw on from their own seeds
-                seed_everything(process_seed(cfg.seed, rank) + state.step)
         last = history.last_validation
         run.validated_step = -1 if last is None else int(last["step"])
     return run
