@@ -86,7 +86,7 @@ def worker(kind: str, steps: int, batch: int) -> None:
     here = nnrecipe.distributed.world()
     print(json.dumps({"rank": here.rank, "examples_per_s": result.steps * batch / result.seconds, "cpu_s": cpu,
                       "examples": result.steps * batch, "params": sum(p.numel() for p in model.parameters())}), flush=True)
-    nnrecipe.distributed.leave()
+    nnrecipe.distributed.leave(together=True)
 
 
 def _free_port() -> int:

@@ -53,4 +53,4 @@ def train(out: Path, runs: Path, resume: Path | None = None) -> nnrecipe.FitResu
 
 if __name__ == "__main__":
     train(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)
-    nnrecipe.distributed.leave()
+    nnrecipe.distributed.leave(together=True)

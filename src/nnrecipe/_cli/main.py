@@ -135,7 +135,9 @@ def _run(args: argparse.Namespace) -> int:
             distributed.alone()
         if not here.is_main:
             logging.getLogger("nnrecipe").setLevel(logging.WARNING)  # rank 0 tells the story
-        return int(args.func(args))
+        code = int(args.func(args))
+        distributed.leave(together=True)  # every process got here: none leaves while a peer still talks
+        return code
     except KeyboardInterrupt:
         print("interrupted; the last checkpoint and logs are kept", file=sys.stderr)
         return 130

@@ -151,10 +151,16 @@ def join() -> World:
     return here
 
 
-def leave() -> None:
+def leave(*, together: bool = False) -> None:
     """Take down the process group if :func:`join` formed it (the end of a CLI command).
 
     A group the user's own code formed is theirs to take down.
+
+    Args:
+        together: Every process reached this point (a command that succeeded): wait for the
+            others first, so that none takes the group down while a peer still talks to it
+            (gloo can abort a process whose peer left mid-exchange). Never after a failure:
+            a dead peer would make the wait last the collective timeout.
     """
     global _joined
     if not _joined:
@@ -162,4 +168,6 @@ def leave() -> None:
     _joined = False
     dist = sys.modules.get("torch.distributed")
     if dist is not None and dist.is_initialized():  # type: ignore[attr-defined]
+        if together:
+            dist.barrier()  # type: ignore[attr-defined]
         dist.destroy_process_group()  # type: ignore[attr-defined]
