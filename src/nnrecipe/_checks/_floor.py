@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._outputs import Space, from_logits
+from ._outputs import Space, from_logits, minimise
 
 __all__ = ["context_groups", "example_groups", "loss_floor"]
 
@@ -50,19 +50,12 @@ def loss_floor(
     lead = groups.shape
     tail = out.shape[len(lead):]
     free = torch.zeros(int(groups.max()) + 1, *tail, dtype=out.dtype, device=out.device, requires_grad=True)
-    opt = torch.optim.LBFGS([free], lr=1.0, max_iter=iterations, line_search_fn="strong_wolfe")
 
     def value() -> torch.Tensor:
         return loss(from_logits(free[groups].reshape(out.shape), space, binary), y)
 
-    def closure() -> torch.Tensor:
-        opt.zero_grad()
-        v = value()
-        v.backward()
-        return v
-
     try:
-        opt.step(closure)
+        minimise(free, value, iterations)
         with torch.no_grad():
             return float(value()), from_logits(free[groups].reshape(out.shape), space, binary).detach()
     except Exception:  # noqa: BLE001 - the user's code may raise anything

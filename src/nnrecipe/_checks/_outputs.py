@@ -13,7 +13,7 @@ from typing import Literal
 
 import torch
 
-__all__ = ["Space", "class_targets", "from_logits", "optimal_shift", "output_space", "to_logits"]
+__all__ = ["Space", "class_targets", "from_logits", "minimise", "optimal_shift", "output_space", "to_logits"]
 
 Space = Literal["logits", "log_probs", "probs", "values"]
 
@@ -87,10 +87,25 @@ def optimal_shift(
     """
     base = to_logits(out.detach(), space, binary)
     shift = torch.zeros(base.shape[-1] if base.ndim >= 2 else 1, dtype=base.dtype, requires_grad=True)
-    opt = torch.optim.LBFGS([shift], lr=1.0, max_iter=steps, line_search_fn="strong_wolfe")
 
     def value() -> torch.Tensor:
         return loss(from_logits(base + shift, space, binary), y)
+
+    try:
+        minimise(shift, value, steps)
+    except Exception:  # noqa: BLE001 - the user's code may raise anything
+        return torch.zeros_like(shift.detach()), float("nan")
+    with torch.no_grad():
+        best = float(value())
+    return shift.detach(), best
+
+
+def minimise(param: torch.Tensor, value: Callable[[], torch.Tensor], iterations: int) -> None:
+    """Lower ``value()`` over the tensor ``param`` with L-BFGS (strong Wolfe line search), in place.
+
+    Raises whatever ``value`` raises (the user's loss).
+    """
+    opt = torch.optim.LBFGS([param], lr=1.0, max_iter=iterations, line_search_fn="strong_wolfe")
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
@@ -98,10 +113,4 @@ def optimal_shift(
         v.backward()
         return v
 
-    try:
-        opt.step(closure)
-    except Exception:  # noqa: BLE001 - the user's code may raise anything
-        return torch.zeros_like(shift.detach()), float("nan")
-    with torch.no_grad():
-        best = float(value())
-    return shift.detach(), best
+    opt.step(closure)
