@@ -65,3 +65,16 @@ def test_a_study_round_trips_through_the_definition_its_storage_keeps(write_stud
 
     study = load_study(write_study(fixed={"max_steps": 30}, baseline={"lr": 3e-4}, sampler={"name": "tpe", "startup_trials": 4}))
     assert study_from_dict(study_to_dict(study)) == study
+
+
+def test_seed_per_trial_gives_each_trial_the_fixed_seed_plus_its_number(write_study):
+    same = load_study(write_study(fixed={"seed": 5}))
+    assert {same.trial_hparams({"optimizer": "adam", "adam_lr": 1e-3}, n)["seed"] for n in range(3)} == {5}
+    per_trial = load_study(write_study(fixed={"seed": 5}, seed_per_trial=True))
+    assert [per_trial.trial_hparams({"optimizer": "adam", "adam_lr": 1e-3}, n)["seed"] for n in range(3)] == [5, 6, 7]
+    assert load_study(write_study(seed_per_trial=True)).trial_hparams({"optimizer": "sgd", "sgd_lr": 0.1}, 2)["seed"] == 2
+
+
+def test_seed_per_trial_must_be_a_boolean(write_study):
+    with pytest.raises(ConfigError, match="seed_per_trial='yes please' must be true or false"):
+        load_study(write_study(seed_per_trial="yes please"))

@@ -183,3 +183,12 @@ def test_test_figures_refuse_weights_the_experiment_no_longer_fits(write_study, 
     wider.write_text(f"import dataclasses, nnrecipe\nexperiment = dataclasses.replace(nnrecipe.load_experiment({str(tiny_experiment)!r}), hparams={{'hidden': 48}})\n")
     with pytest.raises(ConfigError, match="do not fit the model experiment 'digits' builds now"):
         final_test(study, experiment=load_experiment(wider))
+
+
+def test_trials_of_a_seed_per_trial_study_train_from_distinct_seeds(write_study):
+    import json
+    from pathlib import Path
+
+    result = tune(load_study(write_study(budget={"trials": 2}, seed_per_trial=True)))
+    seeds = sorted(json.loads((Path(r.run_dir) / "config.json").read_text())["train_config"]["seed"] for r in result.records)
+    assert seeds == [0, 1]

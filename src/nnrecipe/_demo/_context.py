@@ -60,4 +60,6 @@ class Context:
             sampler=SamplerSpec(name="tpe", seed=o.seed, startup_trials=o.trials),
             budget=Budget(trials=o.trials + o.exploit_trials),
             runs_dir=str(self.folder.resolve()),
+            # Independent members for the ensemble: one seed per trial.
+            seed_per_trial=True,
         )

@@ -20,7 +20,8 @@ class DemoOptions:
     :meth:`quick` is the one-minute first look.
 
     Attributes:
-        seed: Seeds every run (model init, data order) and the samplers; the data is fixed.
+        seed: Seeds the baseline (model init, data order) and the samplers; trial ``n``
+            trains from ``seed + n``, so the ensemble's members are independent. The data is fixed.
         steps: Optimizer steps of the baseline and of every trial (1,500: 27 epochs).
         trials: Quasi-random (Halton) trials exploring the search space.
         exploit_trials: Bayesian (TPE) trials after them, informed by them, run only if the

@@ -65,7 +65,7 @@ class Objective:
         if fixed_hparams is not None and "arm" in trial.user_attrs:
             hparams = dict(fixed_hparams)  # an adoption run: hyperparameters given, not sampled
         else:
-            hparams = self.study.trial_hparams(self.study.space.suggest(trial))
+            hparams = self.study.trial_hparams(self.study.space.suggest(trial), trial.number)
             trial.set_user_attr("hparams", hparams)
         hparams.setdefault("threads", self.threads)
         goal = self.study.goal

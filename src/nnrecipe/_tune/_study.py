@@ -126,6 +126,11 @@ class Study:
         budget: How many trials and how much time.
         storage: Storage URL; ``None`` is a SQLite file in ``runs_dir``.
         runs_dir: Folder of the trials' run folders.
+        seed_per_trial: Each trial trains from its own seed, the fixed ``seed`` (default 0)
+            plus the trial's number, instead of all from the same one. Differences between
+            trials then include seed-to-seed variation, and their models are independent
+            members for an ensemble (models from one seed make the same mistakes, so their
+            average gains little).
 
     Example:
         >>> from nnrecipe._tune._space import Param
@@ -144,6 +149,7 @@ class Study:
     budget: Budget = dataclasses.field(default_factory=Budget)
     storage: str | None = None
     runs_dir: str = "runs"
+    seed_per_trial: bool = False
 
     def __post_init__(self) -> None:
         if not self.name or "/" in self.name:
@@ -156,6 +162,17 @@ class Study:
         # Fail now, not in the first trial, on fixed trainer settings TrainConfig rejects.
         TrainConfig().replace(**{k: v for k, v in self.fixed.items() if k in TrainConfig.field_names()})
 
-    def trial_hparams(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The flat hyperparameters of a trial: fixed ones, then the sampled ones."""
-        return {**self.fixed, **self.space.to_hparams(values)}
+    def trial_hparams(self, values: Mapping[str, Any], number: int | None = None) -> dict[str, Any]:
+        """The flat hyperparameters of trial ``number``: fixed ones, then the sampled ones.
+
+        Example:
+            >>> from nnrecipe._tune._space import Param
+            >>> s = Study(name="s", experiment="e.py", fixed={"seed": 10}, seed_per_trial=True,
+            ...           space=Space((Param(name="lr", kind="log", low=1e-4, high=1e-2),)))
+            >>> s.trial_hparams({"lr": 1e-3}, number=7)["seed"]
+            17
+        """
+        hparams = {**self.fixed, **self.space.to_hparams(values)}
+        if self.seed_per_trial and number is not None:
+            hparams["seed"] = int(hparams.get("seed", TrainConfig().seed)) + number
+        return hparams

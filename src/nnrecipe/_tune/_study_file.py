@@ -14,6 +14,7 @@ A YAML study::
     fixed: {max_steps: 2000, schedule: cosine}
     sampler: {name: halton, seed: 0}
     budget: {trials: 40, timeout: 3600}
+    seed_per_trial: false               # true: trial n trains from seed + n
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ._study import Budget, Goal, Study
 
 __all__ = ["load_study", "study_from_dict", "study_to_dict"]
 
-_TOP = ("name", "experiment", "goal", "scientific", "nuisance", "fixed", "baseline", "sampler", "budget", "storage", "runs_dir")
+_TOP = ("name", "experiment", "goal", "scientific", "nuisance", "fixed", "baseline", "sampler", "budget", "storage", "runs_dir", "seed_per_trial")
 _KINDS = ("log", "linear", "int", "int_log", "choices")
 _PARAM_KEYS = (*_KINDS, "hparam", "when")
 
@@ -83,6 +84,9 @@ def study_from_dict(raw: Mapping[str, Any], *, base: Path = Path("."), where: st
                 f"`{p.name}: {{choices: [a, b]}}`; ranges belong under `nuisance:`"
             )
     runs_dir = Path(str(raw.get("runs_dir", "runs")))
+    seed_per_trial = raw.get("seed_per_trial", False)
+    if not isinstance(seed_per_trial, bool):
+        raise ConfigError(f"{where}: seed_per_trial={seed_per_trial!r} must be true or false")
     return Study(
         name=str(raw["name"]),
         experiment=experiment,
@@ -94,6 +98,7 @@ def study_from_dict(raw: Mapping[str, Any], *, base: Path = Path("."), where: st
         budget=_sub(Budget, raw, "budget", where),
         storage=None if raw.get("storage") is None else str(raw["storage"]),
         runs_dir=str(runs_dir if runs_dir.is_absolute() else (base / runs_dir).resolve()),
+        seed_per_trial=seed_per_trial,
     )
 
 
@@ -127,6 +132,7 @@ def study_to_dict(study: Study) -> dict[str, Any]:
         "budget": dataclasses.asdict(study.budget),
         "storage": study.storage,
         "runs_dir": study.runs_dir,
+        "seed_per_trial": study.seed_per_trial,
     }
 
 
