@@ -60,3 +60,32 @@ def test_learning_rates_are_each_groups_base_times_the_factor() -> None:
     step = TrainStep(m, opt, resolve_loss("cross_entropy")[0], TrainConfig(), torch.device("cpu"))
     assert step.set_lr(0.5) == pytest.approx(0.05)
     assert [g["lr"] for g in opt.param_groups] == pytest.approx([0.05, 0.005])
+
+
+def test_each_step_starts_from_fresh_gradients_as_a_hand_loop_does() -> None:
+    ours, hand = model(), model()
+    step = step_for(ours)
+    opt = torch.optim.SGD(hand.parameters(), lr=0.1)
+    for _ in range(3):
+        step(batch())
+        loss = nn.functional.cross_entropy(hand(batch()[0]), batch()[1])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    for a, b in zip(ours.parameters(), hand.parameters()):
+        assert torch.equal(a, b) and torch.equal(a.grad, b.grad)
+
+
+def test_an_optimizer_with_its_own_zero_grad_has_it_called_every_step() -> None:
+    calls = []
+
+    class Counting(torch.optim.SGD):
+        def zero_grad(self, set_to_none: bool = True) -> None:
+            calls.append(set_to_none)
+            super().zero_grad(set_to_none)
+
+    m = model()
+    step = TrainStep(m, Counting(m.parameters(), lr=0.1), resolve_loss("cross_entropy")[0], TrainConfig(), torch.device("cpu"))
+    for _ in range(2):
+        step(batch())
+    assert calls == [True, True]
