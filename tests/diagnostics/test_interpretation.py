@@ -87,3 +87,20 @@ def test_tensorboard_pictures_are_drawn_for_images_and_curves():
     for d in (images, curves):
         for picture in (confusion_figure(d), top_losses_figure(d)):
             assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[2] == 3 and picture.std() > 0
+
+
+def test_weights_that_early_stopping_restored_are_labelled_best_with_their_step(blobs):
+    from nnrecipe.callbacks import EarlyStopping
+
+    X, y = blobs
+    wrong = (X, (y + 1) % 3)  # validation gets worse as training learns: its best is an early step
+    stop = EarlyStopping(monitor="val_loss", patience=100, restore_best_weights=True)
+    seen = Interpretation()
+    torch.manual_seed(0)
+    cfg = nnrecipe.TrainConfig(epochs=4, batch_size=32, lr=0.05, val_every=5)
+    result = nnrecipe.fit(nn.Linear(10, 3), blobs, val=wrong, config=cfg, callbacks=[stop, seen], runs_dir=None)
+    assert stop.restored_step is not None and stop.restored_step < result.steps
+    d = seen.result
+    assert d.weights == "best" and d.step == stop.restored_step and d.monitor == "val_loss"
+    with torch.no_grad():
+        assert d.accuracy == pytest.approx(float((result.model(X).argmax(1) == wrong[1]).float().mean()))

@@ -45,6 +45,9 @@ class TrainerState:
             ``base_lr x schedule(step) x lr_scale`` (ReduceLROnPlateau lowers it).
         stop_training: Set to stop after the current step; reset at the start of every fit.
         batch: The latest training ``(inputs, targets)`` batch, as the model saw it.
+        restored: ``(step, monitor)`` of earlier weights a callback put back into the model
+            at the end of training (``EarlyStopping(restore_best_weights=True)``); ``None``
+            while the model holds the weights of the latest step.
         directions: Every name the run logs, with its declared direction (``None`` when
             undeclared): what ``Monitor.resolve`` reads in ``mode="auto"``.
         config: The run's training config (``None`` outside a run).
@@ -67,6 +70,7 @@ class TrainerState:
     lr_scale: float = 1.0
     stop_training: bool = False
     batch: tuple[torch.Tensor, torch.Tensor] | None = None
+    restored: tuple[int, str] | None = None
     directions: Mapping[str, Direction | None] = dataclasses.field(default_factory=lambda: {"loss": "min", "val_loss": "min"})
     config: TrainConfig | None = None
     train: DataSource | None = None

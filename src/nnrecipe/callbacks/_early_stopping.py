@@ -100,6 +100,7 @@ class EarlyStopping(MonitorCallback):
             log.info("EarlyStopping: restoring the weights of step %d (%s=%.5g)", self.best_step, self.monitor, self.best)
             self.trainer.model.load_state_dict(self.best_weights)
             self.restored_step = self.best_step
+            self.trainer.restored = (self.best_step, self.monitor)  # what later callbacks see in the model
 
     def state_dict(self) -> dict[str, Any]:
         return {

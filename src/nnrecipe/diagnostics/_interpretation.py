@@ -35,8 +35,9 @@ class Interpretation(Callback):
 
     Computed from the best weights: the run's ``weights/best.safetensors`` when a
     :class:`~nnrecipe.callbacks.ModelCheckpoint` kept one (the retrospective best of its
-    monitor; the same weights a run's stored predictions come from), else the weights at
-    the end of training. The model is left holding the weights it had. Nothing happens
+    monitor; the same weights a run's stored predictions come from), else the weights the
+    model holds at the end of training: the best ones when ``EarlyStopping`` restored them
+    (labelled so, with their step), the last step's otherwise. The model is left holding the weights it had. Nothing happens
     without validation data. Stored as ``diagnostics/interpretation.{json,safetensors}`` and
     drawn in TensorBoard (the confusion matrix, the worst examples).
 
@@ -70,7 +71,12 @@ class Interpretation(Callback):
         with _holding(state.model, kept[0] if kept else None):
             data = interpret(state.model, state.val, state.loss_fn, state.task, loss_name=getattr(state.loss_fn, "__name__", ""),
                              device=state.device, top_k=self.top_k)
-        weights, step, monitor = ("best", kept[1], kept[2]) if kept else ("final", state.step, None)
+        if kept:
+            weights, step, monitor = "best", kept[1], kept[2]
+        elif state.restored is not None:  # EarlyStopping put its best weights back
+            weights, step, monitor = "best", *state.restored
+        else:
+            weights, step, monitor = "final", state.step, None
         self.result = dataclasses.replace(data, split="val", weights=weights, step=step, monitor=monitor)
         if state.run_dir is not None:
             write_kind(state.run_dir, "interpretation", *interpretation_files(self.result))
