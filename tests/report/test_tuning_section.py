@@ -52,3 +52,16 @@ def test_a_cloud_of_trials_is_capped_keeping_the_best(tmp_path, monkeypatch):
 def test_a_study_with_no_finished_trial_says_how_many_failed(tmp_path):
     with pytest.raises(ValueError, match="no finished trials \\(5 failed"):
         tuning_section(analyze(write_study(tmp_path, trials=5, complete=False)))
+
+
+def test_the_experiments_reference_metric_is_shown_next_to_the_best_trial(tmp_path):
+    import dataclasses
+
+    a = analyze(write_study(tmp_path))
+    assert not any(k.startswith("reference") for k, _ in tuning_section(a).facts)  # none declared, none shown
+    metric = a.study.goal.metric
+    s = tuning_section(dataclasses.replace(a, reference={metric: 0.5}))
+    fact = dict(s.facts)[f"reference {metric}"]
+    assert fact.startswith("0.5 (declared by the experiment); best trial: ")
+    curves = next(c for c in s.charts if c.title.startswith("best trials"))
+    assert [(m.at, m.label) for m in curves.y_marks] == [(0.5, "reference 0.5")]

@@ -17,7 +17,7 @@ from .._tune._analysis import Analysis
 from .._tune._axes import AxisInfo, AxisPoint
 from .._tune._isolation import IsolationInfo
 from .._tune._study import Goal
-from ._chart import Band, Chart, Line, Points
+from ._chart import Band, Chart, Line, Mark, Points
 from ._downsample import MAX_LINE_POINTS, MAX_SCATTER_POINTS, cap_points, envelope
 from ._section import Headline, Section, Severity
 
@@ -74,6 +74,9 @@ def tuning_section(analysis: Analysis, *, notes: Sequence[str] = ()) -> TuningSe
         facts.append(("best trial", f"trial {a.best.number}: {goal.metric} {_fmt(a.best.value)} at step {a.best.best_step} of {a.best.steps}"
                       + (f"; run {a.best.run_dir}" if a.best.run_dir else "")))
         hparams = tuple((str(k), _fmt(v)) for k, v in sorted((a.best.hparams or a.best.params).items()))
+    for key, value in a.reference.items():  # the experiment's yardstick, next to the study's best
+        best = f"; best trial: {_fmt(a.best.value)}" if key == goal.metric and a.best is not None else ""
+        facts.append((f"reference {key}", f"{_fmt(value)} (declared by the experiment){best}"))
     facts += [("enough trials?", a.best_of_k.message), ("how long to train", a.train_length.message), ("stability", a.stability.message)]
     if a.adoption is not None:
         facts.append(("adoption", a.adoption.message))
@@ -196,7 +199,8 @@ def _curves(a: Analysis, goal: Goal) -> Chart:
             x, y = envelope([s for s, _, _ in r.val_curve], [m for _, _, m in r.val_curve])
             lines.append(Line(f"trial {n}", tuple(x), tuple(y)))
     # What the curves show is listed with the section's findings.
-    return Chart(f"best trials: validation {goal.metric}", "step", goal.metric, lines=tuple(lines))
+    marks = tuple(Mark(v, f"reference {v:.4g}") for k, v in a.reference.items() if k == goal.metric)
+    return Chart(f"best trials: validation {goal.metric}", "step", goal.metric, lines=tuple(lines), y_marks=marks)
 
 
 def _adoption(a: Analysis, goal: Goal) -> Chart:
