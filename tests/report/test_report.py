@@ -9,7 +9,7 @@ import json
 import pytest
 
 import nnrecipe
-from nnrecipe import analyze
+from nnrecipe import analyze, load_study
 from nnrecipe._report import (
     AuditSection,
     ChecksSection,
@@ -21,7 +21,7 @@ from nnrecipe._report import (
     WeightsSection,
 )
 from nnrecipe._report._sources import MAX_RUNS
-from nnrecipe._tune._storage import study_folder
+from nnrecipe._tune._storage import open_storage, study_folder
 
 from .conftest import IMG, SCRIPT, ensemble_result, write_run, write_study
 
@@ -54,6 +54,20 @@ def test_a_study_file_a_journal_file_and_a_storage_url_give_the_tuning_section(t
     assert isinstance(from_storage, TuningSection)
     assert any("without its study file" in n for n in from_storage.notes)
 
+
+
+def test_a_storage_that_keeps_the_study_definition_is_reported_as_the_study_file_says(tmp_path):
+    import optuna
+
+    from nnrecipe._tune._stored import store_definition
+
+    path = write_study(tmp_path)
+    journal = study_folder(tmp_path / "runs", IMG) / "study.journal"
+    url = f"journal:///{journal.as_posix().lstrip('/')}"
+    store_definition(optuna.load_study(study_name=IMG, storage=open_storage(url)), load_study(path))  # as `nnrecipe tune` does
+    section = nnrecipe.report(journal).sections[0]
+    assert isinstance(section, TuningSection) and section.notes == ()  # nothing had to be guessed
+    assert dict(section.facts)["goal"].startswith(f"maximize val_{SCRIPT} ")
 
 def test_results_in_memory_give_their_sections(tmp_path):
     analysis = analyze(write_study(tmp_path))

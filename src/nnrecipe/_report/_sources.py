@@ -126,7 +126,7 @@ def _storage(url: str, out: Collected) -> None:
     if not studies:
         out.missing.append(Missing(f"tuning from {url}", "the storage holds no study; run `nnrecipe tune` first"))
     for study, note in studies:
-        _tuning(lambda s=study: analyze(s, storage=url), f"tuning of study {study.name!r}", out, (note,))
+        _tuning(lambda s=study: analyze(s, storage=url), f"tuning of study {study.name!r}", out, (note,) if note else ())
 
 
 def _path(path: Path, out: Collected, storage: str | None) -> None:

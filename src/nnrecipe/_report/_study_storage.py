@@ -1,12 +1,15 @@
 """A study read from its storage alone (a journal file, SQLite, PostgreSQL), without its file.
 
-The storage keeps every trial and each parameter's range, but not the study file's goal
-metric name or which parameters are scientific. Both are recovered as far as the trials
-allow, and the report says what was guessed.
+``nnrecipe tune`` stores the study file's definition with the study, and that is used when
+present. A study stored without it (by another tool, or an older nnrecipe) still has every
+trial and each parameter's range, but not the goal metric's name or which parameters are
+scientific: both are recovered as far as the trials allow, and the report says what was
+guessed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -22,7 +25,9 @@ from .._core._errors import ConfigError
 from .._train._runs import read_metrics
 from .._tune._space import Param, Space
 from .._tune._storage import open_storage
+from .._tune._stored import DEFINITION
 from .._tune._study import Goal, Study
+from .._tune._study_file import study_from_dict
 from .._tune._tuning import ADOPT_SUFFIX
 
 __all__ = ["studies_in_storage"]
@@ -30,7 +35,7 @@ __all__ = ["studies_in_storage"]
 
 def studies_in_storage(url: str) -> list[tuple[Study, str]]:
     """Every study in the storage at ``url`` (adoption runs aside), each with a note saying
-    what had to be inferred.
+    what had to be inferred (empty when the study's definition was stored with it).
 
     Raises:
         ConfigError: The storage cannot be opened.
@@ -42,6 +47,10 @@ def studies_in_storage(url: str) -> list[tuple[Study, str]]:
         if name.endswith(ADOPT_SUFFIX):
             continue
         ostudy = optuna.load_study(study_name=name, storage=storage)
+        stored = _stored(ostudy, url)
+        if stored is not None:
+            out.append((stored, ""))
+            continue
         trials = ostudy.get_trials(deepcopy=False)
         params = _params(trials)
         if not params:
@@ -56,6 +65,18 @@ def studies_in_storage(url: str) -> list[tuple[Study, str]]:
                 f"Report the study file for the study's own analysis.")
         out.append((study, note))
     return out
+
+
+def _stored(ostudy: optuna.Study, url: str) -> Study | None:
+    """The study as its stored definition says, or ``None`` without a usable one."""
+    definition = ostudy.user_attrs.get(DEFINITION)
+    if not isinstance(definition, dict):
+        return None
+    try:
+        study = study_from_dict(definition, where=f"study {ostudy.study_name!r} in {url}")
+    except ConfigError:
+        return None  # a definition this version cannot read: infer from the trials
+    return dataclasses.replace(study, storage=url)
 
 
 def _params(trials: list[optuna.trial.FrozenTrial]) -> list[Param]:
