@@ -12,7 +12,8 @@ the global one)::
 The trainer joins the process group by itself; this namespace is for scripts that do more
 than one ``fit`` (print on rank 0 only, take the group down at the end) and for the CLI:
 only ``nnrecipe fit`` trains in many processes; the other commands run on rank 0 alone
-(:func:`alone`) and the other ranks exit at once.
+(:func:`alone`) and the other ranks exit at once. In a script, :func:`nnrecipe.check`
+trains its short runs in the calling process only: call it on rank 0 alone or on every rank.
 
 Example:
     >>> from nnrecipe.distributed import world

@@ -144,3 +144,10 @@ def test_a_two_process_run_with_dropout_resumes_bit_exactly_on_every_rank(tmp_pa
         before, after = outputs(tmp_path / "straight", rank)[0], outputs(tmp_path / "resumed", rank)[0]
         for name, weight in before.items():
             assert torch.equal(weight, after[name]), (rank, name)
+
+
+def test_checks_called_on_rank_0_alone_train_there_without_waiting_for_the_others(tmp_path: Path) -> None:
+    done = torchrun(str(Path(__file__).parent / "_check_on_rank0.py"), str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads((tmp_path / "out" / "rank0.json").read_text()) == {"loss_decreases": "pass", "overfit_batch": "pass"}
+    assert (tmp_path / "out" / "rank0.done").is_file() and (tmp_path / "out" / "rank1.done").is_file()

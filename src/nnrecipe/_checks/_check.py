@@ -16,6 +16,7 @@ from .._core._errors import ConfigError
 from .._core._experiment import ModelLike
 from .._core._losses import LossLike
 from .._core._rng import rng_state, set_rng_state
+from .._core._world import by_itself
 from ._base import Check, CheckSkipped, UserCodeError
 from ._baseline import InputIndependentBaseline
 from ._batch_independence import BatchIndependence
@@ -122,16 +123,18 @@ def check(
     rng = rng_state()
     threads = torch.get_num_threads()
     ctx: CheckContext | None = None
-    try:
-        ctx = CheckContext.build(model, train, loss_fn, val=val, config=config, options=options)
-        if ctx.device.type == "cpu" and sum(p.numel() for p in ctx.fresh_model().parameters()) < 2_000_000:
-            torch.set_num_threads(1)  # small models: one thread beats contention
-        return CheckReport([_run_one(c, ctx) for c in checks])
-    finally:
-        if ctx is not None:
-            ctx.close()
-        torch.set_num_threads(threads)
-        set_rng_state(*rng)
+    # The short runs train in this process only: under torchrun, on rank 0 alone or on every rank.
+    with by_itself():
+        try:
+            ctx = CheckContext.build(model, train, loss_fn, val=val, config=config, options=options)
+            if ctx.device.type == "cpu" and sum(p.numel() for p in ctx.fresh_model().parameters()) < 2_000_000:
+                torch.set_num_threads(1)  # small models: one thread beats contention
+            return CheckReport([_run_one(c, ctx) for c in checks])
+        finally:
+            if ctx is not None:
+                ctx.close()
+            torch.set_num_threads(threads)
+            set_rng_state(*rng)
 
 
 def _validated(checks: Sequence[Check]) -> tuple[Check, ...]:

@@ -13,14 +13,16 @@ command, and ``nnrecipe --help`` stays light.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 
 from ._errors import ConfigError
 
-__all__ = ["World", "alone", "join", "leave", "world"]
+__all__ = ["World", "alone", "by_itself", "join", "leave", "world"]
 
 # Collectives that wait longer than this fail (a rank that died without torchrun noticing, a
 # callback that stopped one rank only) instead of hanging; long enough for a slow validation.
@@ -28,6 +30,7 @@ TIMEOUT = timedelta(minutes=30)
 _ENV = ("WORLD_SIZE", "RANK", "LOCAL_RANK", "LOCAL_WORLD_SIZE")
 _joined = False  # whether nnrecipe formed the group (and so takes it down in leave())
 _alone = False  # set by alone(): a single-process tool on rank 0 ignores torchrun's variables
+_by_itself = 0  # depth of by_itself() blocks: what runs inside trains in this process only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +81,9 @@ def world() -> World:
     """
     if _alone:
         return World()
+    if _by_itself:
+        # Alone among its processes, still sharing this machine's cores (and using its own GPU).
+        return World(local_rank=_env_int("LOCAL_RANK", 0), local_size=max(1, _env_int("LOCAL_WORLD_SIZE", 1)))
     size, rank = _env_int("WORLD_SIZE", 1), _env_int("RANK", 0)
     dist = sys.modules.get("torch.distributed")
     if dist is not None and dist.is_available() and dist.is_initialized():  # type: ignore[attr-defined]
@@ -102,6 +108,25 @@ def alone() -> None:
     if dist is not None and dist.is_available() and dist.is_initialized():  # type: ignore[attr-defined]
         raise ConfigError("alone() after the process group was formed: call it before the first fit, or call leave() first")
     _alone = True
+
+
+@contextlib.contextmanager
+def by_itself() -> Iterator[None]:
+    """Inside, this process is a world of one even when it belongs to a group: what trains
+    there neither forms the group nor waits for the others. The sanity checks' short runs
+    use it, so ``nnrecipe.check`` may be called on rank 0 alone inside a torchrun script.
+
+    Example:
+        >>> with by_itself():
+        ...     world().size
+        1
+    """
+    global _by_itself
+    _by_itself += 1
+    try:
+        yield
+    finally:
+        _by_itself -= 1
 
 
 def join() -> World:
