@@ -27,9 +27,10 @@ class DemoOptions:
         exploit_trials: Bayesian (TPE) trials after them, informed by them, run only if the
             budget leaves room (see ``budget``).
         workers: Tuning worker processes, one CPU thread each.
-        budget: Seconds the demo aims to finish in: exploitation trials are started only
-            while the trials measured so far say they, and the stages after them, fit
-            (``None``: always run them, e.g. to measure figures on a busy machine).
+        budget: Seconds the demo aims to finish in: exploration trials stop starting once
+            one (timed by the baseline run) and the stages after it would not fit, and
+            exploitation trials are started only while the trials measured so far say they
+            fit (``None``: always run them all, e.g. to measure figures on a busy machine).
         check_budget: Seconds each training check may spend (``nnrecipe.CheckOptions.budget``).
         model: Hyperparameters of the reference CNN to change (tests shrink it).
         expect: The test accuracies these settings reach, as the demo states them up front.

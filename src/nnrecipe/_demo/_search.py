@@ -17,7 +17,7 @@ from .._tune._tuning import TuneResult, tune
 from ._context import Context
 from ._result import DemoResult
 
-__all__ = ["FINISH_SECONDS", "analysis_stage", "exploit_stage", "exploit_trials", "search_stage"]
+__all__ = ["FINISH_SECONDS", "analysis_stage", "exploit_stage", "exploit_trials", "search_stage", "search_timeout"]
 
 Outcome = tuple[DemoResult, str]
 
@@ -26,13 +26,35 @@ Outcome = tuple[DemoResult, str]
 FINISH_SECONDS = 10.0
 # Starting the worker processes of one round (a fork server importing torch), with margin.
 ROUND_START_SECONDS = 3.0
+# A trial against the baseline run, which has the same length: two trials side by side on
+# two cores each take a little longer than the baseline alone.
+TRIAL_OVER_BASELINE = 1.15
 
 
 def search_stage(ctx: Context, result: DemoResult) -> Outcome:
-    """Explore: ``trials`` quasi-random trials spread evenly over the search space."""
+    """Explore: ``trials`` quasi-random trials spread evenly over the search space.
+
+    With a budget, no trial starts once the time left would not hold it and the stages
+    after it (timed by the baseline run, on this machine, at its load): a slow or busy
+    machine explores fewer points instead of running past the budget. On a quiet 2-core
+    machine every trial starts.
+    """
     o = ctx.options
-    run = tune(ctx.study(), trials=o.trials, workers=o.workers)
-    return dataclasses.replace(result, search=run), _headline(run)
+    timeout = search_timeout(ctx, result)
+    run = tune(ctx.study(), trials=o.trials, workers=o.workers, timeout=timeout)
+    done = len(run.records)
+    cut = "" if done >= o.trials else f" ({done} of {o.trials} trials: no trial starts after {timeout:.0f} s, the budget's last start)"
+    return dataclasses.replace(result, search=run), _headline(run) + cut
+
+
+def search_timeout(ctx: Context, result: DemoResult) -> float | None:
+    """Seconds after which no exploration trial starts (``None``: no budget, or nothing to time by)."""
+    o = ctx.options
+    baseline = result.baseline.seconds if result.baseline is not None else None
+    if o.budget is None or not baseline:
+        return None
+    last_start = o.budget - ctx.elapsed() - FINISH_SECONDS - ROUND_START_SECONDS - TRIAL_OVER_BASELINE * baseline
+    return max(last_start, 1.0)  # each worker starts one trial at least
 
 
 def exploit_stage(ctx: Context, result: DemoResult) -> Outcome:
