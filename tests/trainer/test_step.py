@@ -89,3 +89,30 @@ def test_an_optimizer_with_its_own_zero_grad_has_it_called_every_step() -> None:
     for _ in range(2):
         step(batch())
     assert calls == [True, True]
+
+
+def test_a_non_finite_gradient_under_a_finite_loss_is_skipped_and_the_next_step_is_taken() -> None:
+    m = model()
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    ce = resolve_loss("cross_entropy")[0]
+
+    def sqrt_at_zero(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return ce(out, y) + torch.sqrt(out.abs().sum() * 0)  # finite value, NaN gradient
+
+    before = [p.detach().clone() for p in m.parameters()]
+    bad = TrainStep(m, opt, sqrt_at_zero, TrainConfig(), torch.device("cpu"))(batch())
+    assert math.isfinite(float(bad.loss)) and bad.nonfinite == 1.0
+    assert all(torch.equal(a, b) for a, b in zip(before, m.parameters()))
+    good = TrainStep(m, opt, ce, TrainConfig(), torch.device("cpu"))
+    assert good(batch()).nonfinite == 0.0 and good(batch()).nonfinite == 0.0  # the flag does not stick
+    assert not all(torch.equal(a, b) for a, b in zip(before, m.parameters()))
+
+
+def test_one_step_object_skips_a_bad_step_then_takes_the_good_ones() -> None:
+    m = model()
+    step = step_for(m)
+    x, y = batch()
+    assert step((x * float("nan"), y)).nonfinite == 1.0
+    before = [p.detach().clone() for p in m.parameters()]
+    assert step((x, y)).nonfinite == 0.0
+    assert not all(torch.equal(a, b) for a, b in zip(before, m.parameters()))
