@@ -59,7 +59,7 @@ def test_diverged_trials_are_recorded_infeasible_not_dropped(write_study):
 
 
 def test_a_trial_whose_local_worker_died_is_rerun_once_and_counted_once(write_study):
-    study = load_study(write_study(budget={"trials": 3}))
+    study = load_study(write_study(budget={"trials": 3}, seed_per_trial=True))
     ostudy = connect(study, storage_url_of(study), create=True)
     # A worker that started trial 0 and was killed: its process id no longer exists.
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -72,6 +72,7 @@ def test_a_trial_whose_local_worker_died_is_rerun_once_and_counted_once(write_st
     assert states[0].outcome == "failed" and states[0].retried
     rerun = [r for r in result.records if r.retry_of == 0]
     assert len(rerun) == 1 and rerun[0].outcome == "complete" and rerun[0].params["optimizer"] == states[0].params["optimizer"]
+    assert rerun[0].hparams["seed"] == 0  # the seed of the trial it replaces, not of its own number
     assert sum(r.outcome == "complete" for r in result.records) == 3  # the budget counts trial 0 once
     assert not [r for r in result.records if r.outcome in ("running", "waiting")]
 

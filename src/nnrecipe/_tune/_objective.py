@@ -27,7 +27,7 @@ from ..callbacks import ModelCheckpoint
 from ._divergence import divergence
 from ._probe import TrialProbe
 from ._records import downsample
-from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, RESULT, WORKER, study_folder
+from ._storage import ADOPT_SUFFIX, BEST_WEIGHTS, RESULT, RETRY_OF, WORKER, study_folder
 from ._study import Study
 
 __all__ = ["Objective", "run_name"]
@@ -65,7 +65,8 @@ class Objective:
         if fixed_hparams is not None and "arm" in trial.user_attrs:
             hparams = dict(fixed_hparams)  # an adoption run: hyperparameters given, not sampled
         else:
-            hparams = self.study.trial_hparams(self.study.space.suggest(trial), trial.number)
+            # A re-run (its worker died) trains what the trial it replaces would have, seed included.
+            hparams = self.study.trial_hparams(self.study.space.suggest(trial), int(trial.user_attrs.get(RETRY_OF, trial.number)))
             trial.set_user_attr("hparams", hparams)
         hparams.setdefault("threads", self.threads)
         goal = self.study.goal
