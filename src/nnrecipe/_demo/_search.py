@@ -43,7 +43,7 @@ def search_stage(ctx: Context, result: DemoResult) -> Outcome:
     timeout = search_timeout(ctx, result)
     run = tune(ctx.study(), trials=o.trials, workers=o.workers, timeout=timeout)
     done = len(run.records)
-    cut = "" if done >= o.trials else f" ({done} of {o.trials} trials: no trial starts after {timeout:.0f} s, the budget's last start)"
+    cut = "" if done >= o.trials or timeout is None else f" ({done} of {o.trials} trials: no trial starts after {timeout:.0f} s, the budget's last start)"
     return dataclasses.replace(result, search=run), _headline(run) + cut
 
 
